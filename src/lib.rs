@@ -1,0 +1,6 @@
+//! lambdascope: who can invoke each AWS Lambda function, and what each function can reach.
+//!
+//! The pure core (`model`, `policy`) never touches the network or the terminal; `cmd`
+//! and `cli` sit at the edge.
+
+pub mod policy;

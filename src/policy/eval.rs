@@ -1,0 +1,568 @@
+//! Decides a request against identity policies, a resource policy and a permission
+//! boundary, following IAM's rules (see IAM.md): an explicit deny anywhere wins; within an
+//! account an identity allow (capped by the boundary) or a resource-policy allow suffices;
+//! across accounts both sides must allow; service principals and anonymous callers are
+//! judged by the resource policy alone. Everything is computed in three-valued logic so
+//! that a question with free condition keys comes back as `Conditional`.
+
+use serde::Serialize;
+
+use super::arn;
+use super::condition;
+use super::context::Context;
+use super::document::{Condition, Effect, Policy, Principals, Statement, Targets};
+use super::pattern::{Resolved, glob};
+use super::principal::{Caller, MatchKind};
+use super::tri::Tri;
+
+/// A policy with the name it is reported under (`identity_policies[0]`, `resource_policy`…).
+#[derive(Debug, Clone, Copy)]
+pub struct Named<'a> {
+    pub name: &'a str,
+    pub policy: &'a Policy,
+}
+
+/// The policies that apply to one request.
+#[derive(Debug, Clone, Default)]
+pub struct Policies<'a> {
+    pub identity: Vec<Named<'a>>,
+    pub resource: Option<Named<'a>>,
+    pub boundary: Option<Named<'a>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub caller: &'a Caller,
+    pub action: &'a str,
+    pub resource: &'a str,
+    pub context: &'a Context,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Allowed,
+    ExplicitDeny,
+    ImplicitDeny,
+    /// Depends on condition keys the question leaves free.
+    Conditional,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allowed => "allowed",
+            Decision::ExplicitDeny => "explicit_deny",
+            Decision::ImplicitDeny => "implicit_deny",
+            Decision::Conditional => "conditional",
+        }
+    }
+}
+
+/// A statement, located in its policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementRef {
+    pub policy: String,
+    pub index: usize,
+    pub sid: Option<String>,
+    pub effect: Effect,
+}
+
+impl StatementRef {
+    pub fn describe(&self) -> String {
+        match &self.sid {
+            Some(sid) if !sid.is_empty() => format!("{} statement \"{sid}\"", self.policy),
+            _ => format!("{} statement #{}", self.policy, self.index),
+        }
+    }
+}
+
+/// A statement whose outcome depends on condition keys the question does not fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pending {
+    pub statement: StatementRef,
+    pub conditions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evaluation {
+    pub decision: Decision,
+    /// The statements that decided: the denies for an explicit deny, the allows on every
+    /// path that granted for an allow, the undecided ones for a conditional answer.
+    pub deciding: Vec<StatementRef>,
+    /// The decision explained in words.
+    pub reasons: Vec<String>,
+    pub pending: Vec<Pending>,
+}
+
+/// Which kind of policy a statement sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Identity,
+    Resource,
+    Boundary,
+}
+
+/// One statement judged against the request.
+#[derive(Debug, Clone)]
+struct Hit<'a> {
+    at: StatementRef,
+    kind: Kind,
+    tri: Tri,
+    principal: MatchKind,
+    unknown: Vec<&'a Condition>,
+    /// Action, resource and principal matched, but this condition is false.
+    failed: Option<&'a Condition>,
+}
+
+/// Does the action match the statement's `Action` / `NotAction`?
+pub fn action_matches(targets: &Targets, action: &str) -> bool {
+    let any = targets.values.iter().any(|t| match t.pattern.fixed() {
+        Some(toks) => glob(toks, action, true),
+        None => false,
+    });
+    any != targets.negated
+}
+
+/// Does the resource match the statement's `Resource` / `NotResource` (absent: any)?
+pub fn resource_matches(targets: Option<&Targets>, resource: &str, ctx: &Context) -> Tri {
+    let Some(targets) = targets else {
+        return Tri::True;
+    };
+    let any = Tri::any(targets.values.iter().map(|t| match t.pattern.resolve(ctx) {
+        Resolved::Ready(toks) => Tri::from_bool(arn::matches(&toks, resource)),
+        Resolved::Unresolvable => Tri::False,
+        Resolved::Unknown => Tri::Unknown,
+    }));
+    if targets.negated { any.not() } else { any }
+}
+
+/// Evaluates all conditions of a statement: their AND, the undecided ones and the first
+/// false one.
+pub fn conditions_match<'a>(
+    conds: &'a [Condition],
+    ctx: &Context,
+) -> (Tri, Vec<&'a Condition>, Option<&'a Condition>) {
+    let mut result = Tri::True;
+    let mut unknown = Vec::new();
+    let mut failed = None;
+    for c in conds {
+        match condition::evaluate(c, ctx) {
+            Tri::True => {}
+            Tri::False => {
+                failed.get_or_insert(c);
+                result = Tri::False;
+            }
+            Tri::Unknown => {
+                unknown.push(c);
+                result = result.and(Tri::Unknown);
+            }
+        }
+    }
+    (result, unknown, failed)
+}
+
+/// How a resource-policy statement's principal element applies to the caller.
+fn principal_match(stmt: &Statement, caller: &Caller, has_boundary: bool) -> Option<MatchKind> {
+    let p: &Principals = stmt.principal.as_ref()?;
+    if !p.negated {
+        return caller.match_principals(p);
+    }
+    // AWS: a NotPrincipal deny always applies to a principal that has a boundary.
+    if stmt.effect == Effect::Deny && has_boundary && caller.has_identity_policies() {
+        return Some(MatchKind::Direct);
+    }
+    (!caller.excluded_by(&p.entries)).then_some(MatchKind::Direct)
+}
+
+fn judge<'a>(named: Named<'a>, kind: Kind, req: &Request<'_>, has_boundary: bool) -> Vec<Hit<'a>> {
+    let mut hits = Vec::new();
+    for (index, stmt) in named.policy.statements.iter().enumerate() {
+        if !action_matches(&stmt.actions, req.action) {
+            continue;
+        }
+        let principal = match kind {
+            Kind::Resource => match principal_match(stmt, req.caller, has_boundary) {
+                Some(m) => m,
+                None => continue,
+            },
+            Kind::Identity | Kind::Boundary => MatchKind::Direct,
+        };
+        let res = resource_matches(stmt.resources.as_ref(), req.resource, req.context);
+        if res == Tri::False {
+            continue;
+        }
+        let (cond, unknown, failed) = conditions_match(&stmt.conditions, req.context);
+        hits.push(Hit {
+            at: StatementRef {
+                policy: named.name.to_string(),
+                index,
+                sid: stmt.sid.clone(),
+                effect: stmt.effect,
+            },
+            kind,
+            tri: res.and(cond),
+            principal,
+            unknown,
+            failed,
+        });
+    }
+    hits
+}
+
+/// One way of being allowed, with the statements it used.
+struct Path<'h, 'a> {
+    tri: Tri,
+    hits: Vec<&'h Hit<'a>>,
+}
+
+impl<'h, 'a> Path<'h, 'a> {
+    fn of(hits: impl Iterator<Item = &'h Hit<'a>>) -> Path<'h, 'a> {
+        let hits: Vec<_> = hits.filter(|h| h.tri != Tri::False).collect();
+        Path {
+            tri: Tri::any(hits.iter().map(|h| h.tri)),
+            hits,
+        }
+    }
+
+    fn always() -> Path<'h, 'a> {
+        Path {
+            tri: Tri::True,
+            hits: Vec::new(),
+        }
+    }
+
+    fn and(mut self, other: &Path<'h, 'a>) -> Path<'h, 'a> {
+        self.tri = self.tri.and(other.tri);
+        self.hits.extend(other.hits.iter().copied());
+        self
+    }
+}
+
+/// Decides one request.
+pub fn evaluate(req: &Request<'_>, policies: &Policies<'_>) -> Evaluation {
+    let caller = req.caller;
+    let has_identity = caller.has_identity_policies();
+    let has_boundary = has_identity && policies.boundary.is_some();
+    let mut hits = Vec::new();
+    if has_identity {
+        for named in &policies.identity {
+            hits.extend(judge(*named, Kind::Identity, req, has_boundary));
+        }
+        if let Some(b) = policies.boundary {
+            hits.extend(judge(b, Kind::Boundary, req, has_boundary));
+        }
+    }
+    if let Some(r) = policies.resource {
+        hits.extend(judge(r, Kind::Resource, req, has_boundary));
+    }
+    decide(req, &hits, has_boundary, policies)
+}
+
+fn allows<'h, 'a>(hits: &'h [Hit<'a>], kind: Kind) -> impl Iterator<Item = &'h Hit<'a>> {
+    hits.iter()
+        .filter(move |h| h.kind == kind && h.at.effect == Effect::Allow)
+}
+
+fn decide(
+    req: &Request<'_>,
+    hits: &[Hit<'_>],
+    has_boundary: bool,
+    policies: &Policies<'_>,
+) -> Evaluation {
+    let caller = req.caller;
+    let deny = Path::of(hits.iter().filter(|h| h.at.effect == Effect::Deny));
+    let is_root = matches!(caller, Caller::Root { .. });
+    let identity = if is_root {
+        Path::always()
+    } else {
+        Path::of(allows(hits, Kind::Identity))
+    };
+    let boundary = if has_boundary {
+        Path::of(allows(hits, Kind::Boundary))
+    } else {
+        Path::always()
+    };
+    let resource = |kinds: &[MatchKind]| {
+        Path::of(allows(hits, Kind::Resource).filter(|h| kinds.contains(&h.principal)))
+    };
+    let identity_side = identity.and(&boundary);
+    // A resource ARN that names no account (S3) is in the caller's account.
+    let resource_account = arn::account(req.resource)
+        .or(caller.account())
+        .unwrap_or_default();
+    let same_account = caller.account() == Some(resource_account);
+
+    let paths: Vec<Path> = if !caller.has_identity_policies() && !is_root {
+        vec![resource(&[MatchKind::Direct])]
+    } else if same_account {
+        vec![
+            identity_side,
+            resource(&[MatchKind::Direct]),
+            resource(&[MatchKind::RoleArn]).and(&boundary),
+        ]
+    } else {
+        vec![identity_side.and(&resource(&[
+            MatchKind::Direct,
+            MatchKind::RoleArn,
+            MatchKind::Account,
+        ]))]
+    };
+    let allowed = Tri::any(paths.iter().map(|p| p.tri));
+
+    let decision = match (deny.tri, allowed) {
+        (Tri::True, _) => Decision::ExplicitDeny,
+        (_, Tri::False) => Decision::ImplicitDeny,
+        (Tri::False, Tri::True) => Decision::Allowed,
+        _ => Decision::Conditional,
+    };
+    let ctx = Explain {
+        req,
+        hits,
+        same_account,
+        is_root,
+        has_boundary,
+        policies,
+    };
+    match decision {
+        Decision::ExplicitDeny => ctx.explicit_deny(&deny),
+        Decision::Allowed => ctx.allowed(&paths),
+        Decision::ImplicitDeny => ctx.implicit_deny(&deny),
+        Decision::Conditional => ctx.conditional(&deny, &paths),
+    }
+}
+
+struct Explain<'r, 'h, 'a> {
+    req: &'r Request<'r>,
+    hits: &'h [Hit<'a>],
+    same_account: bool,
+    is_root: bool,
+    has_boundary: bool,
+    policies: &'r Policies<'r>,
+}
+
+impl Explain<'_, '_, '_> {
+    fn request(&self) -> String {
+        format!(
+            "{} calling {} on {}",
+            self.req.caller, self.req.action, self.req.resource
+        )
+    }
+
+    fn explicit_deny(&self, deny: &Path) -> Evaluation {
+        let deciding: Vec<StatementRef> = deny
+            .hits
+            .iter()
+            .filter(|h| h.tri == Tri::True)
+            .map(|h| h.at.clone())
+            .collect();
+        let mut reasons: Vec<String> = deciding
+            .iter()
+            .map(|s| format!("explicitly denied by {}", s.describe()))
+            .collect();
+        reasons.push("an explicit Deny overrides every Allow".into());
+        Evaluation {
+            decision: Decision::ExplicitDeny,
+            deciding,
+            reasons,
+            pending: Vec::new(),
+        }
+    }
+
+    fn allowed(&self, paths: &[Path]) -> Evaluation {
+        let mut deciding: Vec<StatementRef> = Vec::new();
+        let mut reasons = Vec::new();
+        for path in paths.iter().filter(|p| p.tri == Tri::True) {
+            for h in path.hits.iter().filter(|h| h.tri == Tri::True) {
+                if !deciding.contains(&h.at) {
+                    deciding.push(h.at.clone());
+                    reasons.push(self.allow_reason(h));
+                }
+            }
+        }
+        if self.is_root {
+            reasons.insert(
+                0,
+                "the account's root user has every identity permission in its own account".into(),
+            );
+        }
+        if !self.same_account && self.req.caller.has_identity_policies() {
+            reasons.push("cross-account: both the caller's identity policies and the resource policy allow it".into());
+        }
+        Evaluation {
+            decision: Decision::Allowed,
+            deciding,
+            reasons,
+            pending: Vec::new(),
+        }
+    }
+
+    fn allow_reason(&self, h: &Hit) -> String {
+        let what = h.at.describe();
+        match (h.kind, h.principal) {
+            (Kind::Boundary, _) => format!("the permission boundary allows it ({what})"),
+            (Kind::Identity, _) => format!("allowed by {what}"),
+            (Kind::Resource, MatchKind::Account) => {
+                format!("{what} grants it to the caller's account")
+            }
+            (Kind::Resource, MatchKind::RoleArn) => {
+                format!(
+                    "{what} grants it to the caller's role (still capped by the role's permission boundary)"
+                )
+            }
+            (Kind::Resource, MatchKind::Direct) => format!("allowed by {what}"),
+        }
+    }
+
+    fn implicit_deny(&self, deny: &Path) -> Evaluation {
+        let mut reasons = vec![format!("no policy allows {}", self.request())];
+        reasons.extend(self.missing());
+        reasons.extend(self.near_misses());
+        if deny.tri == Tri::Unknown {
+            reasons.push("a Deny statement may also apply, depending on conditions".into());
+        }
+        Evaluation {
+            decision: Decision::ImplicitDeny,
+            deciding: Vec::new(),
+            reasons,
+            pending: Vec::new(),
+        }
+    }
+
+    /// What each required side lacks, in words.
+    fn missing(&self) -> Vec<String> {
+        let caller = self.req.caller;
+        let mut out = Vec::new();
+        let granted = |kind: Kind| allows(self.hits, kind).any(|h| h.tri != Tri::False);
+        let resource_kinds: Vec<MatchKind> = allows(self.hits, Kind::Resource)
+            .filter(|h| h.tri != Tri::False)
+            .map(|h| h.principal)
+            .collect();
+        if !caller.has_identity_policies() && !self.is_root {
+            if !self.policies.identity.is_empty() {
+                out.push(format!(
+                    "identity policies were ignored: a {} caller has none",
+                    caller.principal_type().to_lowercase()
+                ));
+            }
+            out.push(match self.policies.resource {
+                None => "there is no resource policy, and only a resource policy can grant this caller access".into(),
+                Some(_) => "the resource policy grants nothing to this caller".into(),
+            });
+            return out;
+        }
+        if !self.is_root && !granted(Kind::Identity) {
+            out.push("no identity-policy statement allows it".into());
+        }
+        if self.has_boundary && !granted(Kind::Boundary) {
+            out.push("the permission boundary does not allow it".into());
+        }
+        if resource_kinds.is_empty() {
+            out.push(match self.policies.resource {
+                None => "there is no resource policy".into(),
+                Some(_) => "the resource policy grants nothing to this caller".into(),
+            });
+        } else if self.same_account && resource_kinds.iter().all(|k| *k == MatchKind::Account) {
+            out.push("the resource policy names only the caller's account, which delegates to that account's identity policies".into());
+        }
+        if !self.same_account {
+            out.push("cross-account: the caller's identity policies and the resource policy must both allow it".into());
+        }
+        out
+    }
+
+    /// Statements that matched everything but a condition.
+    fn near_misses(&self) -> Vec<String> {
+        self.hits
+            .iter()
+            .filter(|h| h.at.effect == Effect::Allow)
+            .filter_map(|h| {
+                let c = h.failed?;
+                Some(format!(
+                    "{} would allow it, but its condition {c} is not met ({})",
+                    h.at.describe(),
+                    self.request_value(&c.key)
+                ))
+            })
+            .collect()
+    }
+
+    fn request_value(&self, key: &str) -> String {
+        match self.req.context.get(key) {
+            super::context::Lookup::Present(values) => {
+                format!("request has {key} = {}", values.join(", "))
+            }
+            _ => format!("request has no {key}"),
+        }
+    }
+
+    fn conditional(&self, deny: &Path, paths: &[Path]) -> Evaluation {
+        let mut pending = Vec::new();
+        let unknown_hits = deny
+            .hits
+            .iter()
+            .chain(paths.iter().flat_map(|p| p.hits.iter()))
+            .filter(|h| h.tri == Tri::Unknown);
+        for h in unknown_hits {
+            if pending.iter().any(|p: &Pending| p.statement == h.at) {
+                continue;
+            }
+            pending.push(Pending {
+                statement: h.at.clone(),
+                conditions: h.unknown.iter().map(|c| c.to_string()).collect(),
+            });
+        }
+        let reasons = pending
+            .iter()
+            .map(|p| {
+                let verb = if p.statement.effect == Effect::Deny {
+                    "denies"
+                } else {
+                    "allows"
+                };
+                format!(
+                    "{} {verb} it only when {}",
+                    p.statement.describe(),
+                    p.conditions.join(" and ")
+                )
+            })
+            .collect();
+        Evaluation {
+            decision: Decision::Conditional,
+            deciding: pending.iter().map(|p| p.statement.clone()).collect(),
+            reasons,
+            pending,
+        }
+    }
+}
+
+/// Fills in the keys AWS puts in every request context from the caller and the resource,
+/// unless the given context already sets them.
+pub fn with_request_keys(mut ctx: Context, caller: &Caller, resource: &str) -> Context {
+    if let Some(arn) = caller.principal_arn() {
+        ctx.set_default("aws:PrincipalArn", vec![arn]);
+    }
+    if let Some(account) = caller.account() {
+        ctx.set_default("aws:PrincipalAccount", vec![account.to_string()]);
+    }
+    if *caller != Caller::Anonymous {
+        ctx.set_default(
+            "aws:PrincipalType",
+            vec![caller.principal_type().to_string()],
+        );
+        let is_service = matches!(caller, Caller::Service(_));
+        ctx.set_default("aws:PrincipalIsAWSService", vec![is_service.to_string()]);
+    }
+    match caller {
+        Caller::Service(name) => ctx.set_default("aws:PrincipalServiceName", vec![name.clone()]),
+        Caller::User { arn, .. } => {
+            let name = arn.rsplit('/').next().unwrap_or_default().to_string();
+            ctx.set_default("aws:username", vec![name]);
+        }
+        _ => {}
+    }
+    if let Some(account) = arn::account(resource) {
+        ctx.set_default("aws:ResourceAccount", vec![account.to_string()]);
+    }
+    ctx
+}
