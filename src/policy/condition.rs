@@ -152,7 +152,7 @@ pub fn evaluate(cond: &Condition, ctx: &Context) -> Tri {
     }
     let single = |v: &String| -> Tri {
         let hit = any_policy_value(cond, ctx, v);
-        if op.negated { hit.not() } else { hit }
+        if op.negated { !hit } else { hit }
     };
     match op.set {
         Some(SetQualifier::ForAllValues) => Tri::all(values.iter().map(single)),
@@ -161,7 +161,7 @@ pub fn evaluate(cond: &Condition, ctx: &Context) -> Tri {
         Some(SetQualifier::ForAnyValue) => Tri::any(values.iter().map(single)),
         None => {
             let hit = Tri::any(values.iter().map(|v| any_policy_value(cond, ctx, v)));
-            if op.negated { hit.not() } else { hit }
+            if op.negated { !hit } else { hit }
         }
     }
 }

@@ -134,7 +134,7 @@ pub fn resource_matches(targets: Option<&Targets>, resource: &str, ctx: &Context
         Resolved::Unresolvable => Tri::False,
         Resolved::Unknown => Tri::Unknown,
     }));
-    if targets.negated { any.not() } else { any }
+    if targets.negated { !any } else { any }
 }
 
 /// Evaluates all conditions of a statement: their AND, the undecided ones and the first

@@ -30,14 +30,6 @@ impl Tri {
         }
     }
 
-    pub fn not(self) -> Tri {
-        match self {
-            Tri::True => Tri::False,
-            Tri::False => Tri::True,
-            Tri::Unknown => Tri::Unknown,
-        }
-    }
-
     /// OR over many values; `False` for none.
     pub fn any(values: impl IntoIterator<Item = Tri>) -> Tri {
         values.into_iter().fold(Tri::False, Tri::or)
@@ -53,6 +45,18 @@ impl Tri {
     }
 }
 
+impl std::ops::Not for Tri {
+    type Output = Tri;
+
+    fn not(self) -> Tri {
+        match self {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            Tri::Unknown => Tri::Unknown,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Tri::{self, *};
@@ -63,7 +67,7 @@ mod tests {
         assert_eq!(False.and(Unknown), False);
         assert_eq!(True.or(Unknown), True);
         assert_eq!(False.or(Unknown), Unknown);
-        assert_eq!(Unknown.not(), Unknown);
+        assert_eq!(!Unknown, Unknown);
         assert_eq!(Tri::any([]), False);
         assert_eq!(Tri::all([]), True);
     }
