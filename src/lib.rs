@@ -3,4 +3,9 @@
 //! The pure core (`model`, `policy`) never touches the network or the terminal; `cmd`
 //! and `cli` sit at the edge.
 
+pub mod cli;
+pub mod cmd;
+pub mod demo;
+pub mod model;
 pub mod policy;
+pub mod text;

@@ -1,0 +1,82 @@
+//! Non-interactive subcommands, one file each, and what they share: loading the account
+//! and printing. Errors here are `anyhow` (this is the edge).
+
+mod simulate;
+mod summary;
+
+use std::path::Path;
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::cli::{Cli, Command, Global};
+use crate::demo;
+use crate::model::{Snapshot, SnapshotSource};
+
+pub use simulate::run as simulate;
+pub use summary::run as summary;
+
+/// How a command ended, mapped to the process exit status by `main`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// Some input was rejected, the rest was answered (exit 3).
+    PartialInput,
+}
+
+pub fn run(cli: &Cli) -> Result<Outcome> {
+    match &cli.command {
+        Command::Summary => summary(&cli.global),
+        Command::Simulate { file } => simulate(file, cli.global.format),
+    }
+}
+
+/// The account the command works on, from `--demo` or `--snapshot`.
+pub fn load_account(global: &Global) -> Result<(Snapshot, SnapshotSource)> {
+    if global.demo {
+        let snap =
+            Snapshot::from_json(demo::JSON).context("the embedded demo account is invalid")?;
+        return Ok((snap, SnapshotSource::Demo));
+    }
+    match &global.snapshot {
+        Some(path) => Ok((
+            load_file(path)?,
+            SnapshotSource::File(path.display().to_string()),
+        )),
+        None => bail!(
+            "no account to read: pass --demo for the embedded demo account or --snapshot FILE for a saved one \
+             (reading a live account is not part of this build yet)"
+        ),
+    }
+}
+
+fn load_file(path: &Path) -> Result<Snapshot> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read snapshot {}", path.display()))?;
+    Snapshot::from_json(&text).with_context(|| format!("cannot load snapshot {}", path.display()))
+}
+
+/// Reads a file, or standard input for `-`.
+pub fn read_input(path: &Path) -> Result<String> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .context("cannot read standard input")?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Writes command output to stdout. A closed pipe (`| head`) is not an error.
+pub fn emit(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write output")
+        }
+        _ => Ok(()),
+    }
+}

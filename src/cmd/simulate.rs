@@ -1,0 +1,224 @@
+//! `lambdascope simulate FILE`: the offline policy simulator. Each case names a caller, an
+//! action, a resource, a context and the policies; the answer is IAM's decision with the
+//! statements that made it. A bad case is reported and the others are still answered.
+
+use std::path::Path;
+
+use anyhow::{Result, bail};
+use serde_json::{Map, Value, json};
+
+use super::{Outcome, emit, read_input};
+use crate::cli::Format;
+use crate::policy::{self, Caller, Context, Evaluation, Named, Policies, Policy, Request};
+use crate::text::sanitize;
+
+/// One parsed case.
+struct Case {
+    caller: Caller,
+    action: String,
+    resource: String,
+    context: Context,
+    identity: Vec<Policy>,
+    resource_policy: Option<Policy>,
+    boundary: Option<Policy>,
+}
+
+pub fn run(file: &Path, format: Format) -> Result<Outcome> {
+    let text = read_input(file)?;
+    let value: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => bail!(
+            "{}: invalid JSON at line {}, column {}: {e}",
+            file.display(),
+            e.line(),
+            e.column()
+        ),
+    };
+    let cases = match value {
+        Value::Array(items) => items,
+        Value::Object(_) => vec![value],
+        _ => bail!(
+            "{}: expected a case object or an array of cases",
+            file.display()
+        ),
+    };
+    let mut out = String::new();
+    let mut rejected = 0;
+    for (i, raw) in cases.iter().enumerate() {
+        let number = i + 1;
+        let name = raw.get("name").and_then(Value::as_str);
+        match parse_case(raw) {
+            Ok(case) => {
+                let eval = decide(&case);
+                out.push_str(&match format {
+                    Format::Json => json_line(number, name, &eval),
+                    Format::Text => text_block(number, name, &case, &eval),
+                });
+            }
+            Err(message) => {
+                rejected += 1;
+                let label = case_label(number, name);
+                eprintln!("lambdascope: {}: {}", sanitize(&label), sanitize(&message));
+                if format == Format::Json {
+                    out.push_str(
+                        &(json!({"case": number, "name": name, "error": message}).to_string()
+                            + "\n"),
+                    );
+                }
+            }
+        }
+    }
+    emit(&out)?;
+    if rejected > 0 {
+        eprintln!("lambdascope: {rejected} of {} cases rejected", cases.len());
+        return Ok(Outcome::PartialInput);
+    }
+    Ok(Outcome::Success)
+}
+
+fn case_label(number: usize, name: Option<&str>) -> String {
+    match name {
+        Some(n) => format!("case {number} (\"{n}\")"),
+        None => format!("case {number}"),
+    }
+}
+
+fn decide(case: &Case) -> Evaluation {
+    let names: Vec<String> = (0..case.identity.len())
+        .map(|i| format!("identity_policies[{i}]"))
+        .collect();
+    let policies = Policies {
+        identity: case
+            .identity
+            .iter()
+            .zip(&names)
+            .map(|(policy, name)| Named { name, policy })
+            .collect(),
+        resource: case.resource_policy.as_ref().map(|policy| Named {
+            name: "resource_policy",
+            policy,
+        }),
+        boundary: case.boundary.as_ref().map(|policy| Named {
+            name: "permission_boundary",
+            policy,
+        }),
+    };
+    let request = Request {
+        caller: &case.caller,
+        action: &case.action,
+        resource: &case.resource,
+        context: &case.context,
+    };
+    policy::evaluate(&request, &policies)
+}
+
+fn parse_case(raw: &Value) -> Result<Case, String> {
+    let Value::Object(obj) = raw else {
+        return Err("a case must be a JSON object".into());
+    };
+    let required = |key: &str| match obj.get(key) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(format!("\"{key}\" must be a string")),
+        None => Err(format!("missing field \"{key}\"")),
+    };
+    let caller = Caller::parse(&required("principal")?)?;
+    let action = required("action")?;
+    if !action.contains(':') {
+        return Err(format!(
+            "action \"{action}\" is not of the form service:Action"
+        ));
+    }
+    let resource = required("resource")?;
+    let context = policy::with_request_keys(parse_context(obj)?, &caller, &resource);
+    let identity = match obj.get("identity_policies") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                parse_policy(p, &format!("identity_policies[{i}]"))?
+                    .ok_or_else(|| format!("identity_policies[{i}] is null"))
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err("\"identity_policies\" must be a list of policies".into()),
+    };
+    Ok(Case {
+        caller,
+        action,
+        resource,
+        context,
+        identity,
+        resource_policy: optional_policy(obj, "resource_policy")?,
+        boundary: optional_policy(obj, "permission_boundary")?,
+    })
+}
+
+fn optional_policy(obj: &Map<String, Value>, key: &str) -> Result<Option<Policy>, String> {
+    match obj.get(key) {
+        None => Ok(None),
+        Some(v) => parse_policy(v, key),
+    }
+}
+
+/// A policy given as a JSON object or as a string holding one; `null` is no policy.
+fn parse_policy(v: &Value, label: &str) -> Result<Option<Policy>, String> {
+    let parsed = match v {
+        Value::Null => return Ok(None),
+        Value::String(text) => policy::parse(text),
+        Value::Object(_) => policy::parse_value(v),
+        _ => {
+            return Err(format!(
+                "{label} must be a policy object, a string holding one, or null"
+            ));
+        }
+    };
+    parsed.map(Some).map_err(|e| format!("{label}: {e}"))
+}
+
+fn parse_context(obj: &Map<String, Value>) -> Result<Context, String> {
+    let mut ctx = Context::closed();
+    let entries = match obj.get("context") {
+        None | Some(Value::Null) => return Ok(ctx),
+        Some(Value::Object(entries)) => entries,
+        Some(_) => return Err("\"context\" must be an object of key: value(s)".into()),
+    };
+    for (key, value) in entries {
+        let scalar = |v: &Value| match v {
+            Value::String(s) => Ok(s.clone()),
+            Value::Bool(b) => Ok(b.to_string()),
+            Value::Number(n) => Ok(n.to_string()),
+            _ => Err(format!(
+                "context value for \"{key}\" must be a string or a list of strings"
+            )),
+        };
+        let values = match value {
+            Value::Array(items) => items.iter().map(scalar).collect::<Result<Vec<_>, _>>()?,
+            other => vec![scalar(other)?],
+        };
+        ctx.set(key, values);
+    }
+    Ok(ctx)
+}
+
+fn json_line(number: usize, name: Option<&str>, eval: &Evaluation) -> String {
+    json!({
+        "case": number,
+        "name": name,
+        "decision": eval.decision.as_str(),
+        "deciding_statements": eval.deciding,
+        "reasons": eval.reasons,
+    })
+    .to_string()
+        + "\n"
+}
+
+fn text_block(number: usize, name: Option<&str>, case: &Case, eval: &Evaluation) -> String {
+    let verdict = eval.decision.as_str().replace('_', " ").to_uppercase();
+    let head = format!("{}: {verdict}", case_label(number, name));
+    let request = format!("{} -> {} on {}", case.caller, case.action, case.resource);
+    let mut out = format!("{}\n  {}\n", sanitize(&head), sanitize(&request));
+    for reason in &eval.reasons {
+        out.push_str(&format!("  - {}\n", sanitize(reason)));
+    }
+    out
+}

@@ -1,0 +1,160 @@
+//! Reading and writing snapshot JSON: version check first, then structure, then the
+//! invariants the rest of the program relies on. Writing sorts everything so two
+//! snapshots of the same account diff cleanly.
+
+use std::collections::HashSet;
+
+use serde::Deserialize;
+use thiserror::Error;
+
+use super::{FORMAT_VERSION, Snapshot};
+use crate::policy::arn;
+
+#[derive(Debug, Error)]
+pub enum LoadError {
+    #[error("not valid JSON (line {line}, column {column}): {message}")]
+    Json {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("not a lambdascope snapshot: it has no format_version")]
+    NoVersion,
+    #[error(
+        "snapshot format_version {found} is not supported: this build reads version {FORMAT_VERSION}"
+    )]
+    UnsupportedVersion { found: u64 },
+    #[error("invalid snapshot (line {line}, column {column}): {message}")]
+    Structure {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("invalid snapshot: {0}")]
+    Invalid(String),
+}
+
+/// Where a loaded snapshot came from, for messages and the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SnapshotSource {
+    Demo,
+    File(String),
+}
+
+#[derive(Deserialize)]
+struct Header {
+    format_version: Option<serde_json::Value>,
+}
+
+impl Snapshot {
+    /// Parses and validates snapshot JSON.
+    pub fn from_json(text: &str) -> Result<Snapshot, LoadError> {
+        let header: Header = serde_json::from_str(text).map_err(|e| LoadError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        match header.format_version {
+            None => return Err(LoadError::NoVersion),
+            Some(v) => match v.as_u64() {
+                Some(n) if n == u64::from(FORMAT_VERSION) => {}
+                Some(n) => return Err(LoadError::UnsupportedVersion { found: n }),
+                None => {
+                    return Err(LoadError::Invalid(format!(
+                        "format_version must be a number, not {v}"
+                    )));
+                }
+            },
+        }
+        let mut snapshot: Snapshot =
+            serde_json::from_str(text).map_err(|e| LoadError::Structure {
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
+        snapshot.validate()?;
+        snapshot.normalize();
+        Ok(snapshot)
+    }
+
+    /// Pretty JSON in a stable order.
+    pub fn to_json(&self) -> String {
+        let mut sorted = self.clone();
+        sorted.normalize();
+        // Serialising plain data into a String cannot fail.
+        serde_json::to_string_pretty(&sorted).unwrap_or_default() + "\n"
+    }
+
+    /// Checks the invariants later stages rely on.
+    pub fn validate(&self) -> Result<(), LoadError> {
+        let bad = |m: String| Err(LoadError::Invalid(m));
+        if self.account_id.len() != 12 || !self.account_id.bytes().all(|b| b.is_ascii_digit()) {
+            return bad(format!(
+                "account_id \"{}\" is not a 12-digit account id",
+                self.account_id
+            ));
+        }
+        if self.region.is_empty() {
+            return bad("region is empty".into());
+        }
+        let mut names = HashSet::new();
+        for f in &self.functions {
+            if f.name.is_empty() {
+                return bad("a function has an empty name".into());
+            }
+            if !names.insert(f.name.as_str()) {
+                return bad(format!("function \"{}\" appears twice", f.name));
+            }
+            if arn::split(&f.arn).is_none() {
+                return bad(format!(
+                    "function \"{}\" has an invalid ARN \"{}\"",
+                    f.name, f.arn
+                ));
+            }
+        }
+        let mut roles = HashSet::new();
+        for r in &self.roles {
+            if arn::split(&r.arn).is_none() {
+                return bad(format!(
+                    "role \"{}\" has an invalid ARN \"{}\"",
+                    r.name, r.arn
+                ));
+            }
+            if !roles.insert(r.arn.as_str()) {
+                return bad(format!("role \"{}\" appears twice", r.arn));
+            }
+        }
+        Ok(())
+    }
+
+    /// Sorts every list whose order carries no meaning (layer order does, and is kept).
+    pub fn normalize(&mut self) {
+        self.functions.sort_by(|a, b| a.name.cmp(&b.name));
+        for f in &mut self.functions {
+            f.env_var_names.sort();
+            f.versions.sort_by_key(|v| version_key(&v.version));
+            f.aliases.sort_by(|a, b| a.name.cmp(&b.name));
+            f.urls.sort_by(|a, b| a.qualifier.cmp(&b.qualifier));
+            for v in &mut f.versions {
+                v.env_var_names.sort();
+            }
+        }
+        self.event_source_mappings
+            .sort_by(|a, b| (&a.function_arn, &a.uuid).cmp(&(&b.function_arn, &b.uuid)));
+        self.roles.sort_by(|a, b| a.arn.cmp(&b.arn));
+        for r in &mut self.roles {
+            r.inline_policies.sort_by(|a, b| a.name.cmp(&b.name));
+            r.attached_policy_arns.sort();
+        }
+        self.managed_policies.sort_by(|a, b| a.arn.cmp(&b.arn));
+        self.users.sort_by(|a, b| a.arn.cmp(&b.arn));
+        self.groups.sort_by(|a, b| a.arn.cmp(&b.arn));
+        self.gaps.sort();
+        self.gaps.dedup();
+    }
+}
+
+/// Numeric versions sort as numbers; anything else after them, by text.
+fn version_key(v: &str) -> (u64, String) {
+    (v.parse::<u64>().unwrap_or(u64::MAX), v.to_string())
+}
