@@ -39,8 +39,11 @@ pub fn matches(pattern: &[Tok], arn: &str) -> bool {
             .iter()
             .zip(text_parts.iter())
             .all(|(p, t)| glob(p, t, false)),
-        // Not both full ARNs: compare as a whole (`arn:aws:lambda:*` still covers lambda).
-        _ => glob(pattern, arn, false),
+        // Each of the six components is checked on its own, so a pattern with fewer
+        // components (`arn:aws:lambda:*`) matches no full ARN.
+        (_, Some(_)) => false,
+        // A resource that is not an ARN (`*` for actions without resource types).
+        (_, None) => glob(pattern, arn, false),
     }
 }
 
@@ -91,7 +94,8 @@ mod tests {
             f
         ));
         assert!(m("*", f));
-        assert!(m("arn:aws:lambda:*", f));
+        assert!(!m("arn:aws:lambda:*", f));
+        assert!(m("arn:aws:lambda:*:*:*:*", f));
         // A wildcard in the region segment cannot swallow the account.
         assert!(!m("arn:aws:lambda:*:function:my-fn:PROD", f));
         assert!(!m(

@@ -1,0 +1,151 @@
+//! Helpers shared by the integration tests: building simulator cases tersely and running
+//! the real binary.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+pub const A: &str = "123456789012";
+pub const B: &str = "111122223333";
+pub const FN: &str = "arn:aws:lambda:us-east-1:123456789012:function:fn";
+pub const USER: &str = "arn:aws:iam::123456789012:user/alice";
+pub const ROLE: &str = "arn:aws:iam::123456789012:role/caller";
+pub const SESSION: &str = "arn:aws:sts::123456789012:assumed-role/caller/s1";
+pub const XROLE: &str = "arn:aws:iam::111122223333:role/caller";
+pub const INVOKE: &str = "lambda:InvokeFunction";
+
+/// A policy document from statements.
+pub fn doc(statements: Vec<Value>) -> Value {
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// An identity-policy statement.
+pub fn allow(action: &str, resource: &str) -> Value {
+    json!({"Effect": "Allow", "Action": action, "Resource": resource})
+}
+
+pub fn deny(action: &str, resource: &str) -> Value {
+    json!({"Effect": "Deny", "Action": action, "Resource": resource})
+}
+
+/// A resource-policy statement granting `action` on `resource` to `principal`.
+pub fn grant(principal: Value, action: &str, resource: &str) -> Value {
+    json!({"Effect": "Allow", "Principal": principal, "Action": action, "Resource": resource})
+}
+
+pub fn aws(p: &str) -> Value {
+    json!({"AWS": p})
+}
+
+pub fn with_condition(mut statement: Value, condition: Value) -> Value {
+    statement["Condition"] = condition;
+    statement
+}
+
+/// One simulator case under construction.
+pub struct Case(pub Value);
+
+pub fn case(name: &str, principal: &str, action: &str, resource: &str) -> Case {
+    Case(
+        json!({"name": name, "principal": principal, "action": action, "resource": resource,
+        "context": {}, "identity_policies": [], "resource_policy": null, "permission_boundary": null}),
+    )
+}
+
+impl Case {
+    pub fn id(mut self, statements: Vec<Value>) -> Case {
+        self.0["identity_policies"]
+            .as_array_mut()
+            .unwrap()
+            .push(doc(statements));
+        self
+    }
+    pub fn res(mut self, statements: Vec<Value>) -> Case {
+        self.0["resource_policy"] = doc(statements);
+        self
+    }
+    pub fn bnd(mut self, statements: Vec<Value>) -> Case {
+        self.0["permission_boundary"] = doc(statements);
+        self
+    }
+    pub fn ctx(mut self, context: Value) -> Case {
+        self.0["context"] = context;
+        self
+    }
+    pub fn raw(mut self, key: &str, value: Value) -> Case {
+        self.0[key] = value;
+        self
+    }
+    /// Finishes the case with the decision IAM gives.
+    pub fn expect(mut self, decision: &str) -> Value {
+        self.0["expect"] = json!(decision);
+        self.0
+    }
+}
+
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_lambdascope"))
+}
+
+/// Runs the binary with `args`, feeding `stdin`.
+pub fn run(args: &[&str], stdin: &str) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn lambdascope");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Runs cases through `simulate --format json` and checks every decision, reporting all
+/// mismatches at once.
+pub fn check_cases(cases: Vec<Value>) {
+    let input = Value::Array(cases.clone()).to_string();
+    let out = run(&["simulate", "--format", "json", "-"], &input);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(
+        lines.len(),
+        cases.len(),
+        "one line per case; stderr: {stderr}"
+    );
+    let mut failures = Vec::new();
+    for (case, line) in cases.iter().zip(&lines) {
+        let got = line
+            .get("decision")
+            .and_then(Value::as_str)
+            .unwrap_or("<error>");
+        if got != case["expect"] {
+            failures.push(format!(
+                "{}: expected {}, got {got}\n    reasons: {}\n    error: {}",
+                case["name"], case["expect"], line["reasons"], line["error"]
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases wrong:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    assert!(
+        out.status.success(),
+        "exit {:?}; stderr: {stderr}",
+        out.status.code()
+    );
+}
