@@ -14,10 +14,7 @@ fn main() -> ExitCode {
         Ok(Outcome::PartialInput) => ExitCode::from(3),
         Err(err) => {
             let message = format!("{err:#}");
-            eprintln!(
-                "lambdascope: error: {}",
-                lambdascope::text::sanitize(&message)
-            );
+            eprintln!("lambdascope: error: {}", lambdascope::text::sanitize(&message));
             ExitCode::from(1)
         }
     }

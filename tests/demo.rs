@@ -1,5 +1,6 @@
 //! The demo account: the shipped asset is exactly what the generator builds, it loads
 //! through the normal path, and it holds every situation IAM.md describes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use lambdascope::demo;
 use lambdascope::model::{GapReason, Snapshot, UrlAuthType};
@@ -46,19 +47,8 @@ fn demo_is_large_enough_and_every_policy_parses() {
 #[test]
 fn demo_shows_each_situation() {
     let s = load();
-    let f = |name: &str| {
-        s.functions
-            .iter()
-            .find(|f| f.name == name)
-            .unwrap_or_else(|| panic!("{name} missing"))
-    };
-    let raw = |name: &str| {
-        f(name)
-            .policy
-            .as_ref()
-            .map(|p| p.raw.clone())
-            .unwrap_or_default()
-    };
+    let f = |name: &str| s.functions.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("{name} missing"));
+    let raw = |name: &str| f(name).policy.as_ref().map(|p| p.raw.clone()).unwrap_or_default();
     assert!(raw("public-webhook").contains(r#""Principal":"*""#));
     assert_eq!(f("public-api").urls[0].auth_type, UrlAuthType::None);
     assert!(raw("public-api").contains("lambda:InvokedViaFunctionUrl"));
@@ -68,15 +58,7 @@ fn demo_shows_each_situation() {
     assert!(refund.policy.is_none() && refund.aliases[0].policy.is_some());
     assert!(refund.versions.iter().all(|v| v.policy.is_none()));
     let report = f("report-builder");
-    assert!(
-        report.policy.is_none()
-            && report
-                .versions
-                .iter()
-                .filter(|v| v.policy.is_some())
-                .count()
-                == 1
-    );
+    assert!(report.policy.is_none() && report.versions.iter().filter(|v| v.policy.is_some()).count() == 1);
     assert!(raw("partner-sync").contains("111122223333"));
     assert!(raw("org-metrics").contains("aws:PrincipalOrgID"));
     assert!(raw("thumbnailer").contains("SourceArn") && !raw("sns-fanout").contains("Condition"));
@@ -84,28 +66,13 @@ fn demo_shows_each_situation() {
     assert!(raw("old-partner-hook").contains("AROA"));
     // Event sources: one disabled, one on a version.
     assert!(s.event_source_mappings.iter().any(|m| !m.is_enabled()));
-    assert!(
-        s.event_source_mappings
-            .iter()
-            .any(|m| m.function_arn.ends_with("inventory-sync:2"))
-    );
+    assert!(s.event_source_mappings.iter().any(|m| m.function_arn.ends_with("inventory-sync:2")));
     // Roles: admin, NotAction, explicit Deny, shared, missing.
-    assert!(s.roles.iter().any(|r| {
-        r.attached_policy_arns
-            .iter()
-            .any(|a| a.ends_with("/AdministratorAccess"))
-    }));
-    let inline_raw: String = s
-        .roles
-        .iter()
-        .flat_map(|r| r.inline_policies.iter().map(|p| p.document.raw.clone()))
-        .collect();
+    assert!(s.roles.iter().any(|r| { r.attached_policy_arns.iter().any(|a| a.ends_with("/AdministratorAccess")) }));
+    let inline_raw: String =
+        s.roles.iter().flat_map(|r| r.inline_policies.iter().map(|p| p.document.raw.clone())).collect();
     assert!(inline_raw.contains("NotAction") && inline_raw.contains(r#""Effect":"Deny""#));
-    let shared = s
-        .functions
-        .iter()
-        .filter(|f| f.role_arn.ends_with("/app-shared-role"))
-        .count();
+    let shared = s.functions.iter().filter(|f| f.role_arn.ends_with("/app-shared-role")).count();
     assert!(shared >= 10, "{shared}");
     let orphan = f("orphan-job");
     assert!(!s.roles.iter().any(|r| r.arn == orphan.role_arn));

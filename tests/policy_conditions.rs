@@ -10,40 +10,16 @@ use support::*;
 /// A case where an identity Allow carries one condition; `context` is the request's.
 fn when(name: &str, op: &str, key: &str, values: Value, context: Value, expect: &str) -> Value {
     let statement = with_condition(allow(INVOKE, FN), json!({op: {key: values}}));
-    case(name, USER, INVOKE, FN)
-        .id(vec![statement])
-        .ctx(context)
-        .expect(expect)
+    case(name, USER, INVOKE, FN).id(vec![statement]).ctx(context).expect(expect)
 }
 
 #[test]
 fn string_operators() {
     let k = "aws:SourceVpc";
     check_cases(vec![
-        when(
-            "StringEquals match",
-            "StringEquals",
-            k,
-            json!("vpc-1"),
-            json!({k: "vpc-1"}),
-            "allowed",
-        ),
-        when(
-            "StringEquals is case-sensitive",
-            "StringEquals",
-            k,
-            json!("vpc-1"),
-            json!({k: "VPC-1"}),
-            "implicit_deny",
-        ),
-        when(
-            "StringEquals has no wildcards",
-            "StringEquals",
-            k,
-            json!("vpc-*"),
-            json!({k: "vpc-1"}),
-            "implicit_deny",
-        ),
+        when("StringEquals match", "StringEquals", k, json!("vpc-1"), json!({k: "vpc-1"}), "allowed"),
+        when("StringEquals is case-sensitive", "StringEquals", k, json!("vpc-1"), json!({k: "VPC-1"}), "implicit_deny"),
+        when("StringEquals has no wildcards", "StringEquals", k, json!("vpc-*"), json!({k: "vpc-1"}), "implicit_deny"),
         when(
             "StringEquals values are ORed",
             "StringEquals",
@@ -52,30 +28,9 @@ fn string_operators() {
             json!({k: "vpc-1"}),
             "allowed",
         ),
-        when(
-            "StringEquals missing key",
-            "StringEquals",
-            k,
-            json!("vpc-1"),
-            json!({}),
-            "implicit_deny",
-        ),
-        when(
-            "StringNotEquals other value",
-            "StringNotEquals",
-            k,
-            json!("vpc-1"),
-            json!({k: "vpc-2"}),
-            "allowed",
-        ),
-        when(
-            "StringNotEquals same value",
-            "StringNotEquals",
-            k,
-            json!("vpc-1"),
-            json!({k: "vpc-1"}),
-            "implicit_deny",
-        ),
+        when("StringEquals missing key", "StringEquals", k, json!("vpc-1"), json!({}), "implicit_deny"),
+        when("StringNotEquals other value", "StringNotEquals", k, json!("vpc-1"), json!({k: "vpc-2"}), "allowed"),
+        when("StringNotEquals same value", "StringNotEquals", k, json!("vpc-1"), json!({k: "vpc-1"}), "implicit_deny"),
         when(
             "StringNotEquals any listed value",
             "StringNotEquals",
@@ -84,22 +39,8 @@ fn string_operators() {
             json!({k: "vpc-1"}),
             "implicit_deny",
         ),
-        when(
-            "StringNotEquals missing key is true",
-            "StringNotEquals",
-            k,
-            json!("vpc-1"),
-            json!({}),
-            "allowed",
-        ),
-        when(
-            "StringEqualsIgnoreCase",
-            "StringEqualsIgnoreCase",
-            k,
-            json!("VPC-1"),
-            json!({k: "vpc-1"}),
-            "allowed",
-        ),
+        when("StringNotEquals missing key is true", "StringNotEquals", k, json!("vpc-1"), json!({}), "allowed"),
+        when("StringEqualsIgnoreCase", "StringEqualsIgnoreCase", k, json!("VPC-1"), json!({k: "vpc-1"}), "allowed"),
         when(
             "StringNotEqualsIgnoreCase",
             "StringNotEqualsIgnoreCase",
@@ -108,54 +49,12 @@ fn string_operators() {
             json!({k: "vpc-1"}),
             "implicit_deny",
         ),
-        when(
-            "StringLike wildcard",
-            "StringLike",
-            k,
-            json!("vpc-*"),
-            json!({k: "vpc-1"}),
-            "allowed",
-        ),
-        when(
-            "StringLike ?",
-            "StringLike",
-            k,
-            json!("vpc-?"),
-            json!({k: "vpc-12"}),
-            "implicit_deny",
-        ),
-        when(
-            "StringLike is case-sensitive",
-            "StringLike",
-            k,
-            json!("VPC-*"),
-            json!({k: "vpc-1"}),
-            "implicit_deny",
-        ),
-        when(
-            "StringNotLike",
-            "StringNotLike",
-            k,
-            json!("vpc-*"),
-            json!({k: "vpc-1"}),
-            "implicit_deny",
-        ),
-        when(
-            "StringNotLike other",
-            "StringNotLike",
-            k,
-            json!("vpc-*"),
-            json!({k: "subnet-1"}),
-            "allowed",
-        ),
-        when(
-            "StringNotLike missing key is true",
-            "StringNotLike",
-            k,
-            json!("vpc-*"),
-            json!({}),
-            "allowed",
-        ),
+        when("StringLike wildcard", "StringLike", k, json!("vpc-*"), json!({k: "vpc-1"}), "allowed"),
+        when("StringLike ?", "StringLike", k, json!("vpc-?"), json!({k: "vpc-12"}), "implicit_deny"),
+        when("StringLike is case-sensitive", "StringLike", k, json!("VPC-*"), json!({k: "vpc-1"}), "implicit_deny"),
+        when("StringNotLike", "StringNotLike", k, json!("vpc-*"), json!({k: "vpc-1"}), "implicit_deny"),
+        when("StringNotLike other", "StringNotLike", k, json!("vpc-*"), json!({k: "subnet-1"}), "allowed"),
+        when("StringNotLike missing key is true", "StringNotLike", k, json!("vpc-*"), json!({}), "allowed"),
         when(
             "key names are case-insensitive",
             "StringEquals",
@@ -197,86 +96,16 @@ fn numeric_date_bool_binary_ip_operators() {
     let d = "aws:CurrentTime";
     let ip = "aws:SourceIp";
     check_cases(vec![
-        when(
-            "NumericEquals",
-            "NumericEquals",
-            n,
-            json!("10"),
-            json!({n: "10"}),
-            "allowed",
-        ),
-        when(
-            "NumericEquals compares numbers",
-            "NumericEquals",
-            n,
-            json!("10"),
-            json!({n: "10.0"}),
-            "allowed",
-        ),
-        when(
-            "NumericNotEquals",
-            "NumericNotEquals",
-            n,
-            json!("10"),
-            json!({n: "10"}),
-            "implicit_deny",
-        ),
-        when(
-            "NumericLessThan",
-            "NumericLessThan",
-            n,
-            json!("10"),
-            json!({n: "9"}),
-            "allowed",
-        ),
-        when(
-            "NumericLessThan equal",
-            "NumericLessThan",
-            n,
-            json!("10"),
-            json!({n: "10"}),
-            "implicit_deny",
-        ),
-        when(
-            "NumericLessThanEquals",
-            "NumericLessThanEquals",
-            n,
-            json!("10"),
-            json!({n: "10"}),
-            "allowed",
-        ),
-        when(
-            "NumericGreaterThan",
-            "NumericGreaterThan",
-            n,
-            json!("10"),
-            json!({n: "10"}),
-            "implicit_deny",
-        ),
-        when(
-            "NumericGreaterThanEquals",
-            "NumericGreaterThanEquals",
-            n,
-            json!("10"),
-            json!({n: "11"}),
-            "allowed",
-        ),
-        when(
-            "Numeric against text",
-            "NumericEquals",
-            n,
-            json!("10"),
-            json!({n: "ten"}),
-            "implicit_deny",
-        ),
-        when(
-            "policy number as JSON number",
-            "NumericLessThan",
-            n,
-            json!(100),
-            json!({n: "5"}),
-            "allowed",
-        ),
+        when("NumericEquals", "NumericEquals", n, json!("10"), json!({n: "10"}), "allowed"),
+        when("NumericEquals compares numbers", "NumericEquals", n, json!("10"), json!({n: "10.0"}), "allowed"),
+        when("NumericNotEquals", "NumericNotEquals", n, json!("10"), json!({n: "10"}), "implicit_deny"),
+        when("NumericLessThan", "NumericLessThan", n, json!("10"), json!({n: "9"}), "allowed"),
+        when("NumericLessThan equal", "NumericLessThan", n, json!("10"), json!({n: "10"}), "implicit_deny"),
+        when("NumericLessThanEquals", "NumericLessThanEquals", n, json!("10"), json!({n: "10"}), "allowed"),
+        when("NumericGreaterThan", "NumericGreaterThan", n, json!("10"), json!({n: "10"}), "implicit_deny"),
+        when("NumericGreaterThanEquals", "NumericGreaterThanEquals", n, json!("10"), json!({n: "11"}), "allowed"),
+        when("Numeric against text", "NumericEquals", n, json!("10"), json!({n: "ten"}), "implicit_deny"),
+        when("policy number as JSON number", "NumericLessThan", n, json!(100), json!({n: "5"}), "allowed"),
         when(
             "DateEquals across formats",
             "DateEquals",
@@ -349,38 +178,10 @@ fn numeric_date_bool_binary_ip_operators() {
             json!({"aws:SecureTransport": "false"}),
             "allowed",
         ),
-        when(
-            "Bool missing key",
-            "Bool",
-            "aws:SecureTransport",
-            json!("false"),
-            json!({}),
-            "implicit_deny",
-        ),
-        when(
-            "BinaryEquals",
-            "BinaryEquals",
-            "k",
-            json!("QmluYXJ5"),
-            json!({"k": "QmluYXJ5"}),
-            "allowed",
-        ),
-        when(
-            "BinaryEquals differs",
-            "BinaryEquals",
-            "k",
-            json!("QmluYXJ5"),
-            json!({"k": "QmluYXJ6"}),
-            "implicit_deny",
-        ),
-        when(
-            "IpAddress in CIDR",
-            "IpAddress",
-            ip,
-            json!("203.0.113.0/24"),
-            json!({ip: "203.0.113.7"}),
-            "allowed",
-        ),
+        when("Bool missing key", "Bool", "aws:SecureTransport", json!("false"), json!({}), "implicit_deny"),
+        when("BinaryEquals", "BinaryEquals", "k", json!("QmluYXJ5"), json!({"k": "QmluYXJ5"}), "allowed"),
+        when("BinaryEquals differs", "BinaryEquals", "k", json!("QmluYXJ5"), json!({"k": "QmluYXJ6"}), "implicit_deny"),
+        when("IpAddress in CIDR", "IpAddress", ip, json!("203.0.113.0/24"), json!({ip: "203.0.113.7"}), "allowed"),
         when(
             "IpAddress outside",
             "IpAddress",
@@ -397,14 +198,7 @@ fn numeric_date_bool_binary_ip_operators() {
             json!({ip: "10.9.9.9"}),
             "allowed",
         ),
-        when(
-            "IpAddress IPv6",
-            "IpAddress",
-            ip,
-            json!("2001:db8::/32"),
-            json!({ip: "2001:db8:1::5"}),
-            "allowed",
-        ),
+        when("IpAddress IPv6", "IpAddress", ip, json!("2001:db8::/32"), json!({ip: "2001:db8:1::5"}), "allowed"),
         when(
             "NotIpAddress inside",
             "NotIpAddress",
@@ -421,14 +215,7 @@ fn numeric_date_bool_binary_ip_operators() {
             json!({ip: "198.51.100.1"}),
             "allowed",
         ),
-        when(
-            "NotIpAddress missing key is true",
-            "NotIpAddress",
-            ip,
-            json!("203.0.113.0/24"),
-            json!({}),
-            "allowed",
-        ),
+        when("NotIpAddress missing key is true", "NotIpAddress", ip, json!("203.0.113.0/24"), json!({}), "allowed"),
     ]);
 }
 
@@ -437,14 +224,7 @@ fn arn_and_null_operators() {
     let k = "aws:SourceArn";
     let topic = "arn:aws:sns:us-east-1:123456789012:topic";
     check_cases(vec![
-        when(
-            "ArnEquals",
-            "ArnEquals",
-            k,
-            json!(topic),
-            json!({k: topic}),
-            "allowed",
-        ),
+        when("ArnEquals", "ArnEquals", k, json!(topic), json!({k: topic}), "allowed"),
         when(
             "ArnEquals accepts wildcards",
             "ArnEquals",
@@ -453,14 +233,7 @@ fn arn_and_null_operators() {
             json!({k: topic}),
             "allowed",
         ),
-        when(
-            "ArnLike segment-wise",
-            "ArnLike",
-            k,
-            json!("arn:aws:sns:us-east-1:*:top*"),
-            json!({k: topic}),
-            "allowed",
-        ),
+        when("ArnLike segment-wise", "ArnLike", k, json!("arn:aws:sns:us-east-1:*:top*"), json!({k: topic}), "allowed"),
         when(
             "ArnLike wildcard cannot cross a segment",
             "ArnLike",
@@ -477,62 +250,13 @@ fn arn_and_null_operators() {
             json!({k: topic}),
             "implicit_deny",
         ),
-        when(
-            "ArnNotEquals",
-            "ArnNotEquals",
-            k,
-            json!(topic),
-            json!({k: topic}),
-            "implicit_deny",
-        ),
-        when(
-            "ArnNotLike other",
-            "ArnNotLike",
-            k,
-            json!("arn:aws:s3:::*"),
-            json!({k: topic}),
-            "allowed",
-        ),
-        when(
-            "ArnNotLike missing key is true",
-            "ArnNotLike",
-            k,
-            json!("arn:aws:s3:::*"),
-            json!({}),
-            "allowed",
-        ),
-        when(
-            "Null true, key absent",
-            "Null",
-            k,
-            json!("true"),
-            json!({}),
-            "allowed",
-        ),
-        when(
-            "Null true, key present",
-            "Null",
-            k,
-            json!("true"),
-            json!({k: topic}),
-            "implicit_deny",
-        ),
-        when(
-            "Null false, key present",
-            "Null",
-            k,
-            json!("false"),
-            json!({k: topic}),
-            "allowed",
-        ),
-        when(
-            "Null false, key absent",
-            "Null",
-            k,
-            json!("false"),
-            json!({}),
-            "implicit_deny",
-        ),
+        when("ArnNotEquals", "ArnNotEquals", k, json!(topic), json!({k: topic}), "implicit_deny"),
+        when("ArnNotLike other", "ArnNotLike", k, json!("arn:aws:s3:::*"), json!({k: topic}), "allowed"),
+        when("ArnNotLike missing key is true", "ArnNotLike", k, json!("arn:aws:s3:::*"), json!({}), "allowed"),
+        when("Null true, key absent", "Null", k, json!("true"), json!({}), "allowed"),
+        when("Null true, key present", "Null", k, json!("true"), json!({k: topic}), "implicit_deny"),
+        when("Null false, key present", "Null", k, json!("false"), json!({k: topic}), "allowed"),
+        when("Null false, key absent", "Null", k, json!("false"), json!({}), "implicit_deny"),
     ]);
 }
 
@@ -564,14 +288,7 @@ fn if_exists_and_set_qualifiers() {
             json!({"ec2:InstanceType": "m5.large"}),
             "implicit_deny",
         ),
-        when(
-            "BoolIfExists absent",
-            "BoolIfExists",
-            "aws:MultiFactorAuthPresent",
-            json!("true"),
-            json!({}),
-            "allowed",
-        ),
+        when("BoolIfExists absent", "BoolIfExists", "aws:MultiFactorAuthPresent", json!("true"), json!({}), "allowed"),
         when(
             "NumericLessThanIfExists present",
             "NumericLessThanIfExists",
@@ -628,14 +345,7 @@ fn if_exists_and_set_qualifiers() {
             json!({k: ["team", "cost"]}),
             "implicit_deny",
         ),
-        when(
-            "ForAllValues missing key is true",
-            "ForAllValues:StringEquals",
-            k,
-            json!(["env"]),
-            json!({}),
-            "allowed",
-        ),
+        when("ForAllValues missing key is true", "ForAllValues:StringEquals", k, json!(["env"]), json!({}), "allowed"),
         when(
             "ForAllValues:StringLike",
             "ForAllValues:StringLike",
@@ -689,10 +399,7 @@ fn blocks_combine_and_keys_and_values() {
                 "Bool": {"aws:SecureTransport": "true"}
             }),
         );
-        case(name, USER, INVOKE, FN)
-            .id(vec![statement])
-            .ctx(ctx)
-            .expect(expect)
+        case(name, USER, INVOKE, FN).id(vec![statement]).ctx(ctx).expect(expect)
     };
     let deny_outside = json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*",
         "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-abc"}}});
@@ -707,11 +414,7 @@ fn blocks_combine_and_keys_and_values() {
             "implicit_deny",
             "one key fails",
         ),
-        both(
-            json!({"aws:SourceVpc": "vpc-1", "aws:SourceAccount": A}),
-            "implicit_deny",
-            "one operator's key missing",
-        ),
+        both(json!({"aws:SourceVpc": "vpc-1", "aws:SourceAccount": A}), "implicit_deny", "one operator's key missing"),
         case("deny with negated operator, key missing", USER, INVOKE, FN)
             .id(vec![allow("*", "*")])
             .res(vec![deny_outside.clone()])
@@ -721,41 +424,21 @@ fn blocks_combine_and_keys_and_values() {
             .res(vec![deny_outside])
             .ctx(json!({"aws:PrincipalOrgID": "o-abc"}))
             .expect("allowed"),
-        case(
-            "aws:PrincipalArn is always in the request",
-            USER,
-            INVOKE,
-            FN,
-        )
-        .id(vec![allow("*", "*")])
-        .res(vec![
-            json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*",
-                "Condition": {"ArnNotEquals": {"aws:PrincipalArn": USER}}}),
-        ])
-        .expect("allowed"),
-        case(
-            "aws:PrincipalArn of a session is its role",
-            SESSION,
-            INVOKE,
-            FN,
-        )
-        .res(vec![with_condition(
-            grant(json!("*"), INVOKE, FN),
-            json!({"ArnEquals": {"aws:PrincipalArn": ROLE}}),
-        )])
-        .expect("allowed"),
-        case(
-            "aws:PrincipalAccount is always in the request",
-            XROLE,
-            INVOKE,
-            FN,
-        )
-        .id(vec![allow("*", "*")])
-        .res(vec![with_condition(
-            grant(json!("*"), INVOKE, FN),
-            json!({"StringEquals": {"aws:PrincipalAccount": B}}),
-        )])
-        .expect("allowed"),
+        case("aws:PrincipalArn is always in the request", USER, INVOKE, FN)
+            .id(vec![allow("*", "*")])
+            .res(vec![json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*",
+                "Condition": {"ArnNotEquals": {"aws:PrincipalArn": USER}}})])
+            .expect("allowed"),
+        case("aws:PrincipalArn of a session is its role", SESSION, INVOKE, FN)
+            .res(vec![with_condition(grant(json!("*"), INVOKE, FN), json!({"ArnEquals": {"aws:PrincipalArn": ROLE}}))])
+            .expect("allowed"),
+        case("aws:PrincipalAccount is always in the request", XROLE, INVOKE, FN)
+            .id(vec![allow("*", "*")])
+            .res(vec![with_condition(
+                grant(json!("*"), INVOKE, FN),
+                json!({"StringEquals": {"aws:PrincipalAccount": B}}),
+            )])
+            .expect("allowed"),
         case("given context wins over derived keys", USER, INVOKE, FN)
             .res(vec![with_condition(
                 grant(json!("*"), INVOKE, FN),

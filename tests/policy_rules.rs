@@ -14,9 +14,7 @@ fn decision_rules() {
     let bucket = "arn:aws:s3:::bucket/key";
     check_cases(vec![
         case("nothing allows", USER, INVOKE, FN).expect("implicit_deny"),
-        case("identity allow alone, same account", USER, INVOKE, FN)
-            .id(vec![allow(INVOKE, FN)])
-            .expect("allowed"),
+        case("identity allow alone, same account", USER, INVOKE, FN).id(vec![allow(INVOKE, FN)]).expect("allowed"),
         case("resource allow naming the user alone", USER, INVOKE, FN)
             .res(vec![grant(aws(USER), INVOKE, FN)])
             .expect("allowed"),
@@ -24,11 +22,7 @@ fn decision_rules() {
             .res(vec![grant(aws(A), INVOKE, FN)])
             .expect("implicit_deny"),
         case("account root ARN grant only delegates", USER, INVOKE, FN)
-            .res(vec![grant(
-                aws(&format!("arn:aws:iam::{A}:root")),
-                INVOKE,
-                FN,
-            )])
+            .res(vec![grant(aws(&format!("arn:aws:iam::{A}:root")), INVOKE, FN)])
             .expect("implicit_deny"),
         case("account grant plus identity allow", USER, INVOKE, FN)
             .res(vec![grant(aws(A), INVOKE, FN)])
@@ -40,73 +34,42 @@ fn decision_rules() {
             .expect("explicit_deny"),
         case("resource deny beats identity allow", USER, INVOKE, FN)
             .id(vec![allow("*", "*")])
-            .res(vec![
-                json!({"Effect": "Deny", "Principal": "*", "Action": INVOKE, "Resource": FN}),
-            ])
+            .res(vec![json!({"Effect": "Deny", "Principal": "*", "Action": INVOKE, "Resource": FN})])
             .expect("explicit_deny"),
         case("boundary deny is explicit", ROLE, INVOKE, FN)
             .id(vec![allow("*", "*")])
             .bnd(vec![allow("*", "*"), deny(INVOKE, "*")])
             .expect("explicit_deny"),
-        case(
-            "boundary without the action caps identity",
-            ROLE,
-            INVOKE,
-            FN,
-        )
-        .id(vec![allow(INVOKE, FN)])
-        .bnd(vec![allow("s3:*", "*")])
-        .expect("implicit_deny"),
+        case("boundary without the action caps identity", ROLE, INVOKE, FN)
+            .id(vec![allow(INVOKE, FN)])
+            .bnd(vec![allow("s3:*", "*")])
+            .expect("implicit_deny"),
         case("boundary and identity both allow", ROLE, INVOKE, FN)
             .id(vec![allow(INVOKE, FN)])
             .bnd(vec![allow("lambda:*", "*")])
             .expect("allowed"),
-        case("boundary grants nothing by itself", ROLE, INVOKE, FN)
-            .bnd(vec![allow("*", "*")])
+        case("boundary grants nothing by itself", ROLE, INVOKE, FN).bnd(vec![allow("*", "*")]).expect("implicit_deny"),
+        case("role-ARN grant is capped by the role's boundary", ROLE, INVOKE, FN)
+            .res(vec![grant(aws(ROLE), INVOKE, FN)])
+            .bnd(vec![allow("s3:*", "*")])
             .expect("implicit_deny"),
-        case(
-            "role-ARN grant is capped by the role's boundary",
-            ROLE,
-            INVOKE,
-            FN,
-        )
-        .res(vec![grant(aws(ROLE), INVOKE, FN)])
-        .bnd(vec![allow("s3:*", "*")])
-        .expect("implicit_deny"),
-        case(
-            "role-ARN grant capped for a session too",
-            SESSION,
-            INVOKE,
-            FN,
-        )
-        .res(vec![grant(aws(ROLE), INVOKE, FN)])
-        .bnd(vec![allow("s3:*", "*")])
-        .expect("implicit_deny"),
+        case("role-ARN grant capped for a session too", SESSION, INVOKE, FN)
+            .res(vec![grant(aws(ROLE), INVOKE, FN)])
+            .bnd(vec![allow("s3:*", "*")])
+            .expect("implicit_deny"),
         case("role-ARN grant within the boundary", SESSION, INVOKE, FN)
             .res(vec![grant(aws(ROLE), INVOKE, FN)])
             .bnd(vec![allow("lambda:*", "*")])
             .expect("allowed"),
-        case("role-ARN grant, no boundary", ROLE, INVOKE, FN)
-            .res(vec![grant(aws(ROLE), INVOKE, FN)])
+        case("role-ARN grant, no boundary", ROLE, INVOKE, FN).res(vec![grant(aws(ROLE), INVOKE, FN)]).expect("allowed"),
+        case("user-ARN grant is not capped by the boundary", USER, INVOKE, FN)
+            .res(vec![grant(aws(USER), INVOKE, FN)])
+            .bnd(vec![allow("s3:*", "*")])
             .expect("allowed"),
-        case(
-            "user-ARN grant is not capped by the boundary",
-            USER,
-            INVOKE,
-            FN,
-        )
-        .res(vec![grant(aws(USER), INVOKE, FN)])
-        .bnd(vec![allow("s3:*", "*")])
-        .expect("allowed"),
-        case(
-            "session-ARN grant is not capped by the boundary",
-            SESSION,
-            INVOKE,
-            FN,
-        )
-        .res(vec![grant(aws(SESSION), INVOKE, FN)])
-        .bnd(vec![allow("s3:*", "*")])
-        .expect("allowed"),
+        case("session-ARN grant is not capped by the boundary", SESSION, INVOKE, FN)
+            .res(vec![grant(aws(SESSION), INVOKE, FN)])
+            .bnd(vec![allow("s3:*", "*")])
+            .expect("allowed"),
         case("cross-account: both sides allow", XROLE, INVOKE, FN)
             .res(vec![grant(aws(B), INVOKE, FN)])
             .id(vec![allow(INVOKE, "*")])
@@ -126,154 +89,66 @@ fn decision_rules() {
             .id(vec![allow(INVOKE, "*")])
             .bnd(vec![allow("s3:*", "*")])
             .expect("implicit_deny"),
-        case(
-            "cross-account: grant to the caller's role",
-            XROLE,
-            INVOKE,
-            FN,
-        )
-        .res(vec![grant(aws(XROLE), INVOKE, FN)])
-        .id(vec![allow(INVOKE, "*")])
-        .expect("allowed"),
-        case(
-            "service principal: resource policy alone",
-            "s3.amazonaws.com",
-            INVOKE,
-            FN,
-        )
-        .res(vec![grant(svc.clone(), INVOKE, FN)])
-        .expect("allowed"),
-        case(
-            "service principal: identity policies do not apply",
-            "s3.amazonaws.com",
-            INVOKE,
-            FN,
-        )
-        .id(vec![allow("*", "*")])
-        .expect("implicit_deny"),
-        case(
-            "service principal: another service",
-            "sns.amazonaws.com",
-            INVOKE,
-            FN,
-        )
-        .res(vec![grant(svc.clone(), INVOKE, FN)])
-        .expect("implicit_deny"),
-        case(
-            "service principal: everyone includes services",
-            "sns.amazonaws.com",
-            INVOKE,
-            FN,
-        )
-        .res(vec![grant(json!("*"), INVOKE, FN)])
-        .expect("allowed"),
-        case(
-            "service principal: account grant is not for services",
-            "s3.amazonaws.com",
-            INVOKE,
-            FN,
-        )
-        .res(vec![grant(aws(A), INVOKE, FN)])
-        .expect("implicit_deny"),
+        case("cross-account: grant to the caller's role", XROLE, INVOKE, FN)
+            .res(vec![grant(aws(XROLE), INVOKE, FN)])
+            .id(vec![allow(INVOKE, "*")])
+            .expect("allowed"),
+        case("service principal: resource policy alone", "s3.amazonaws.com", INVOKE, FN)
+            .res(vec![grant(svc.clone(), INVOKE, FN)])
+            .expect("allowed"),
+        case("service principal: identity policies do not apply", "s3.amazonaws.com", INVOKE, FN)
+            .id(vec![allow("*", "*")])
+            .expect("implicit_deny"),
+        case("service principal: another service", "sns.amazonaws.com", INVOKE, FN)
+            .res(vec![grant(svc.clone(), INVOKE, FN)])
+            .expect("implicit_deny"),
+        case("service principal: everyone includes services", "sns.amazonaws.com", INVOKE, FN)
+            .res(vec![grant(json!("*"), INVOKE, FN)])
+            .expect("allowed"),
+        case("service principal: account grant is not for services", "s3.amazonaws.com", INVOKE, FN)
+            .res(vec![grant(aws(A), INVOKE, FN)])
+            .expect("implicit_deny"),
         case("anonymous with Principal *", "anonymous", INVOKE, FN)
             .res(vec![grant(json!("*"), INVOKE, FN)])
             .expect("allowed"),
-        case("anonymous with AWS *", "anonymous", INVOKE, FN)
-            .res(vec![grant(aws("*"), INVOKE, FN)])
-            .expect("allowed"),
+        case("anonymous with AWS *", "anonymous", INVOKE, FN).res(vec![grant(aws("*"), INVOKE, FN)]).expect("allowed"),
         case("anonymous is in no account", "anonymous", INVOKE, FN)
             .res(vec![grant(aws(A), INVOKE, FN)])
             .expect("implicit_deny"),
-        case(
-            "root has full access in its own account",
-            &format!("arn:aws:iam::{A}:root"),
-            INVOKE,
-            FN,
-        )
-        .expect("allowed"),
-        case(
-            "root is still subject to a resource deny",
-            &format!("arn:aws:iam::{A}:root"),
-            INVOKE,
-            FN,
-        )
-        .res(vec![
-            json!({"Effect": "Deny", "Principal": aws(A), "Action": "lambda:*", "Resource": "*"}),
-        ])
-        .expect("explicit_deny"),
-        case(
-            "root of another account needs the resource policy",
-            &format!("arn:aws:iam::{B}:root"),
-            INVOKE,
-            FN,
-        )
-        .expect("implicit_deny"),
-        case(
-            "root of another account granted by account",
-            &format!("arn:aws:iam::{B}:root"),
-            INVOKE,
-            FN,
-        )
-        .res(vec![grant(aws(B), INVOKE, FN)])
-        .expect("allowed"),
+        case("root has full access in its own account", &format!("arn:aws:iam::{A}:root"), INVOKE, FN)
+            .expect("allowed"),
+        case("root is still subject to a resource deny", &format!("arn:aws:iam::{A}:root"), INVOKE, FN)
+            .res(vec![json!({"Effect": "Deny", "Principal": aws(A), "Action": "lambda:*", "Resource": "*"})])
+            .expect("explicit_deny"),
+        case("a Deny given for root still applies", &format!("arn:aws:iam::{A}:root"), INVOKE, FN)
+            .id(vec![deny("lambda:*", "*")])
+            .expect("explicit_deny"),
+        case("root of another account needs the resource policy", &format!("arn:aws:iam::{B}:root"), INVOKE, FN)
+            .expect("implicit_deny"),
+        case("root of another account granted by account", &format!("arn:aws:iam::{B}:root"), INVOKE, FN)
+            .res(vec![grant(aws(B), INVOKE, FN)])
+            .expect("allowed"),
         case("deny naming the account covers its users", USER, INVOKE, FN)
             .id(vec![allow(INVOKE, FN)])
-            .res(vec![
-                json!({"Effect": "Deny", "Principal": aws(A), "Action": INVOKE, "Resource": FN}),
-            ])
+            .res(vec![json!({"Effect": "Deny", "Principal": aws(A), "Action": INVOKE, "Resource": FN})])
             .expect("explicit_deny"),
-        case(
-            "deny naming another account does not apply",
-            USER,
-            INVOKE,
-            FN,
-        )
-        .id(vec![allow(INVOKE, FN)])
-        .res(vec![
-            json!({"Effect": "Deny", "Principal": aws(B), "Action": INVOKE, "Resource": FN}),
-        ])
-        .expect("allowed"),
-        case(
-            "S3 ARN without account is in the caller's account",
-            USER,
-            "s3:GetObject",
-            bucket,
-        )
-        .res(vec![grant(
-            aws(USER),
-            "s3:GetObject",
-            "arn:aws:s3:::bucket/*",
-        )])
-        .expect("allowed"),
-        case(
-            "S3 ARN, cross-account caller needs both sides",
-            XROLE,
-            "s3:GetObject",
-            bucket,
-        )
-        .res(vec![grant(
-            aws(XROLE),
-            "s3:GetObject",
-            "arn:aws:s3:::bucket/*",
-        )])
-        .expect("allowed"),
-        case(
-            "deny in another identity policy still wins",
-            USER,
-            INVOKE,
-            FN,
-        )
-        .id(vec![allow(INVOKE, FN)])
-        .id(vec![deny("lambda:Invoke*", "*")])
-        .expect("explicit_deny"),
-        case(
-            "deny for a different action does not apply",
-            USER,
-            INVOKE,
-            FN,
-        )
-        .id(vec![allow(INVOKE, FN), deny("lambda:DeleteFunction", "*")])
-        .expect("allowed"),
+        case("deny naming another account does not apply", USER, INVOKE, FN)
+            .id(vec![allow(INVOKE, FN)])
+            .res(vec![json!({"Effect": "Deny", "Principal": aws(B), "Action": INVOKE, "Resource": FN})])
+            .expect("allowed"),
+        case("S3 ARN without account is in the caller's account", USER, "s3:GetObject", bucket)
+            .res(vec![grant(aws(USER), "s3:GetObject", "arn:aws:s3:::bucket/*")])
+            .expect("allowed"),
+        case("S3 ARN, cross-account caller needs both sides", XROLE, "s3:GetObject", bucket)
+            .res(vec![grant(aws(XROLE), "s3:GetObject", "arn:aws:s3:::bucket/*")])
+            .expect("allowed"),
+        case("deny in another identity policy still wins", USER, INVOKE, FN)
+            .id(vec![allow(INVOKE, FN)])
+            .id(vec![deny("lambda:Invoke*", "*")])
+            .expect("explicit_deny"),
+        case("deny for a different action does not apply", USER, INVOKE, FN)
+            .id(vec![allow(INVOKE, FN), deny("lambda:DeleteFunction", "*")])
+            .expect("allowed"),
     ]);
 }
 
@@ -325,129 +200,64 @@ fn action_and_resource_matching() {
 
 #[test]
 fn principal_matching() {
-    let deny_not = |entries: serde_json::Value| json!({"Effect": "Deny", "NotPrincipal": entries, "Action": "*", "Resource": "*"});
+    let deny_not =
+        |entries: serde_json::Value| json!({"Effect": "Deny", "NotPrincipal": entries, "Action": "*", "Resource": "*"});
     check_cases(vec![
         case("principal list", USER, INVOKE, FN)
             .res(vec![grant(json!({"AWS": [XROLE, USER]}), INVOKE, FN)])
             .expect("allowed"),
         case("mixed principal kinds", "sns.amazonaws.com", INVOKE, FN)
-            .res(vec![grant(
-                json!({"AWS": XROLE, "Service": ["s3.amazonaws.com", "sns.amazonaws.com"]}),
-                INVOKE,
-                FN,
-            )])
+            .res(vec![grant(json!({"AWS": XROLE, "Service": ["s3.amazonaws.com", "sns.amazonaws.com"]}), INVOKE, FN)])
             .expect("allowed"),
         case("role ARN covers its sessions", SESSION, INVOKE, FN)
             .res(vec![grant(aws(ROLE), INVOKE, FN)])
             .expect("allowed"),
         case("role ARN with a path covers sessions", SESSION, INVOKE, FN)
-            .res(vec![grant(
-                aws("arn:aws:iam::123456789012:role/team/caller"),
-                INVOKE,
-                FN,
-            )])
+            .res(vec![grant(aws("arn:aws:iam::123456789012:role/team/caller"), INVOKE, FN)])
             .expect("allowed"),
         case("another role's ARN", SESSION, INVOKE, FN)
-            .res(vec![grant(
-                aws("arn:aws:iam::123456789012:role/other"),
-                INVOKE,
-                FN,
-            )])
+            .res(vec![grant(aws("arn:aws:iam::123456789012:role/other"), INVOKE, FN)])
             .expect("implicit_deny"),
-        case(
-            "a session ARN covers only that session",
-            "arn:aws:sts::123456789012:assumed-role/caller/s2",
-            INVOKE,
-            FN,
-        )
-        .res(vec![grant(aws(SESSION), INVOKE, FN)])
-        .expect("implicit_deny"),
+        case("a session ARN covers only that session", "arn:aws:sts::123456789012:assumed-role/caller/s2", INVOKE, FN)
+            .res(vec![grant(aws(SESSION), INVOKE, FN)])
+            .expect("implicit_deny"),
         case("no partial wildcards in principals", USER, INVOKE, FN)
-            .res(vec![grant(
-                aws("arn:aws:iam::123456789012:user/*"),
-                INVOKE,
-                FN,
-            )])
+            .res(vec![grant(aws("arn:aws:iam::123456789012:user/*"), INVOKE, FN)])
             .expect("implicit_deny"),
-        case(
-            "deleted principal's unique id matches nobody",
-            USER,
-            INVOKE,
-            FN,
-        )
-        .res(vec![grant(aws("AIDAJQABLZS4A3QDU576Q"), INVOKE, FN)])
-        .expect("implicit_deny"),
+        case("deleted principal's unique id matches nobody", USER, INVOKE, FN)
+            .res(vec![grant(aws("AIDAJQABLZS4A3QDU576Q"), INVOKE, FN)])
+            .expect("implicit_deny"),
         case("bare account id principal", USER, INVOKE, FN)
             .res(vec![grant(json!(A), INVOKE, FN)])
             .id(vec![allow(INVOKE, FN)])
             .expect("allowed"),
-        case(
-            "NotPrincipal deny listing only the user still denies",
-            USER,
-            INVOKE,
-            FN,
-        )
-        .id(vec![allow(INVOKE, FN)])
-        .res(vec![deny_not(aws(USER))])
-        .expect("explicit_deny"),
-        case(
-            "NotPrincipal deny listing user and account",
-            USER,
-            INVOKE,
-            FN,
-        )
-        .id(vec![allow(INVOKE, FN)])
-        .res(vec![deny_not(json!({"AWS": [USER, A]}))])
-        .expect("allowed"),
-        case(
-            "NotPrincipal deny listing role and account spares sessions",
-            SESSION,
-            INVOKE,
-            FN,
-        )
-        .id(vec![allow(INVOKE, FN)])
-        .res(vec![deny_not(
-            json!({"AWS": [ROLE, format!("arn:aws:iam::{A}:root")]}),
-        )])
-        .expect("allowed"),
-        case(
-            "NotPrincipal deny, other user denied",
-            "arn:aws:iam::123456789012:user/bob",
-            INVOKE,
-            FN,
-        )
-        .id(vec![allow(INVOKE, FN)])
-        .res(vec![deny_not(json!({"AWS": [USER, A]}))])
-        .expect("explicit_deny"),
-        case(
-            "NotPrincipal deny always hits a principal with a boundary",
-            USER,
-            INVOKE,
-            FN,
-        )
-        .id(vec![allow(INVOKE, FN)])
-        .bnd(vec![allow("*", "*")])
-        .res(vec![deny_not(json!({"AWS": [USER, A]}))])
-        .expect("explicit_deny"),
-        case(
-            "NotPrincipal deny excluding a service",
-            "s3.amazonaws.com",
-            INVOKE,
-            FN,
-        )
-        .res(vec![
-            grant(json!("*"), INVOKE, FN),
-            deny_not(json!({"Service": "s3.amazonaws.com"})),
-        ])
-        .expect("allowed"),
-        case(
-            "NotPrincipal deny applies to anonymous",
-            "anonymous",
-            INVOKE,
-            FN,
-        )
-        .res(vec![grant(json!("*"), INVOKE, FN), deny_not(aws(A))])
-        .expect("explicit_deny"),
+        case("NotPrincipal deny listing only the user still denies", USER, INVOKE, FN)
+            .id(vec![allow(INVOKE, FN)])
+            .res(vec![deny_not(aws(USER))])
+            .expect("explicit_deny"),
+        case("NotPrincipal deny listing user and account", USER, INVOKE, FN)
+            .id(vec![allow(INVOKE, FN)])
+            .res(vec![deny_not(json!({"AWS": [USER, A]}))])
+            .expect("allowed"),
+        case("NotPrincipal deny listing role and account spares sessions", SESSION, INVOKE, FN)
+            .id(vec![allow(INVOKE, FN)])
+            .res(vec![deny_not(json!({"AWS": [ROLE, format!("arn:aws:iam::{A}:root")]}))])
+            .expect("allowed"),
+        case("NotPrincipal deny, other user denied", "arn:aws:iam::123456789012:user/bob", INVOKE, FN)
+            .id(vec![allow(INVOKE, FN)])
+            .res(vec![deny_not(json!({"AWS": [USER, A]}))])
+            .expect("explicit_deny"),
+        case("NotPrincipal deny always hits a principal with a boundary", USER, INVOKE, FN)
+            .id(vec![allow(INVOKE, FN)])
+            .bnd(vec![allow("*", "*")])
+            .res(vec![deny_not(json!({"AWS": [USER, A]}))])
+            .expect("explicit_deny"),
+        case("NotPrincipal deny excluding a service", "s3.amazonaws.com", INVOKE, FN)
+            .res(vec![grant(json!("*"), INVOKE, FN), deny_not(json!({"Service": "s3.amazonaws.com"}))])
+            .expect("allowed"),
+        case("NotPrincipal deny applies to anonymous", "anonymous", INVOKE, FN)
+            .res(vec![grant(json!("*"), INVOKE, FN), deny_not(aws(A))])
+            .expect("explicit_deny"),
     ]);
 }
 
@@ -467,29 +277,19 @@ fn lambda_specifics() {
             .id(vec![allow(INVOKE, "*")])
             .res(vec![grant(aws(XROLE), INVOKE, &alias)])
             .expect("allowed"),
-        case(
-            "public URL call",
-            "anonymous",
-            "lambda:InvokeFunctionUrl",
-            FN,
-        )
-        .res(vec![url_grant.clone()])
-        .ctx(json!({"lambda:FunctionUrlAuthType": "NONE"}))
-        .expect("allowed"),
+        case("public URL call", "anonymous", "lambda:InvokeFunctionUrl", FN)
+            .res(vec![url_grant.clone()])
+            .ctx(json!({"lambda:FunctionUrlAuthType": "NONE"}))
+            .expect("allowed"),
         case("URL grant does not allow Invoke", "anonymous", INVOKE, FN)
             .res(vec![url_grant.clone()])
             .expect("implicit_deny"),
-        case(
-            "InvokedViaFunctionUrl does not make Invoke public",
-            "anonymous",
-            INVOKE,
-            FN,
-        )
-        .res(vec![with_condition(
-            grant(json!("*"), INVOKE, FN),
-            json!({"Bool": {"lambda:InvokedViaFunctionUrl": "true"}}),
-        )])
-        .expect("implicit_deny"),
+        case("InvokedViaFunctionUrl does not make Invoke public", "anonymous", INVOKE, FN)
+            .res(vec![with_condition(
+                grant(json!("*"), INVOKE, FN),
+                json!({"Bool": {"lambda:InvokedViaFunctionUrl": "true"}}),
+            )])
+            .expect("implicit_deny"),
         case("Invoke through the URL", "anonymous", INVOKE, FN)
             .res(vec![with_condition(
                 grant(json!("*"), INVOKE, FN),
@@ -497,30 +297,20 @@ fn lambda_specifics() {
             )])
             .ctx(json!({"lambda:InvokedViaFunctionUrl": "true"}))
             .expect("allowed"),
-        case(
-            "service grant with source ARN",
-            "s3.amazonaws.com",
-            INVOKE,
-            FN,
-        )
-        .res(vec![with_condition(
-            grant(json!({"Service": "s3.amazonaws.com"}), INVOKE, FN),
-            json!({"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::uploads"}}),
-        )])
-        .ctx(json!({"aws:SourceArn": "arn:aws:s3:::uploads"}))
-        .expect("allowed"),
-        case(
-            "service grant from another bucket",
-            "s3.amazonaws.com",
-            INVOKE,
-            FN,
-        )
-        .res(vec![with_condition(
-            grant(json!({"Service": "s3.amazonaws.com"}), INVOKE, FN),
-            json!({"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::uploads"}}),
-        )])
-        .ctx(json!({"aws:SourceArn": "arn:aws:s3:::elsewhere"}))
-        .expect("implicit_deny"),
+        case("service grant with source ARN", "s3.amazonaws.com", INVOKE, FN)
+            .res(vec![with_condition(
+                grant(json!({"Service": "s3.amazonaws.com"}), INVOKE, FN),
+                json!({"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::uploads"}}),
+            )])
+            .ctx(json!({"aws:SourceArn": "arn:aws:s3:::uploads"}))
+            .expect("allowed"),
+        case("service grant from another bucket", "s3.amazonaws.com", INVOKE, FN)
+            .res(vec![with_condition(
+                grant(json!({"Service": "s3.amazonaws.com"}), INVOKE, FN),
+                json!({"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::uploads"}}),
+            )])
+            .ctx(json!({"aws:SourceArn": "arn:aws:s3:::elsewhere"}))
+            .expect("implicit_deny"),
         case("org-scoped grant from inside the org", XROLE, INVOKE, FN)
             .id(vec![allow(INVOKE, "*")])
             .res(vec![with_condition(

@@ -33,15 +33,11 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
 /// The account the command works on, from `--demo` or `--snapshot`.
 pub fn load_account(global: &Global) -> Result<(Snapshot, SnapshotSource)> {
     if global.demo {
-        let snap =
-            Snapshot::from_json(demo::JSON).context("the embedded demo account is invalid")?;
+        let snap = Snapshot::from_json(demo::JSON).context("the embedded demo account is invalid")?;
         return Ok((snap, SnapshotSource::Demo));
     }
     match &global.snapshot {
-        Some(path) => Ok((
-            load_file(path)?,
-            SnapshotSource::File(path.display().to_string()),
-        )),
+        Some(path) => Ok((load_file(path)?, SnapshotSource::File(path.display().to_string()))),
         None => bail!(
             "no account to read: pass --demo for the embedded demo account or --snapshot FILE for a saved one \
              (reading a live account is not part of this build yet)"
@@ -50,8 +46,7 @@ pub fn load_account(global: &Global) -> Result<(Snapshot, SnapshotSource)> {
 }
 
 fn load_file(path: &Path) -> Result<Snapshot> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read snapshot {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read snapshot {}", path.display()))?;
     Snapshot::from_json(&text).with_context(|| format!("cannot load snapshot {}", path.display()))
 }
 
@@ -59,8 +54,7 @@ fn load_file(path: &Path) -> Result<Snapshot> {
 pub fn read_input(path: &Path) -> Result<String> {
     if path.as_os_str() == "-" {
         let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .context("cannot read standard input")?;
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("cannot read standard input")?;
         return Ok(text);
     }
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
@@ -70,13 +64,8 @@ pub fn read_input(path: &Path) -> Result<String> {
 pub fn emit(text: &str) -> Result<()> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(e).context("cannot write output")
-        }
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("cannot write output"),
         _ => Ok(()),
     }
 }

@@ -27,20 +27,12 @@ pub fn run(file: &Path, format: Format) -> Result<Outcome> {
     let text = read_input(file)?;
     let value: Value = match serde_json::from_str(&text) {
         Ok(v) => v,
-        Err(e) => bail!(
-            "{}: invalid JSON at line {}, column {}: {e}",
-            file.display(),
-            e.line(),
-            e.column()
-        ),
+        Err(e) => bail!("{}: invalid JSON at line {}, column {}: {e}", file.display(), e.line(), e.column()),
     };
     let cases = match value {
         Value::Array(items) => items,
         Value::Object(_) => vec![value],
-        _ => bail!(
-            "{}: expected a case object or an array of cases",
-            file.display()
-        ),
+        _ => bail!("{}: expected a case object or an array of cases", file.display()),
     };
     let mut out = String::new();
     let mut rejected = 0;
@@ -60,10 +52,7 @@ pub fn run(file: &Path, format: Format) -> Result<Outcome> {
                 let label = case_label(number, name);
                 eprintln!("lambdascope: {}: {}", sanitize(&label), sanitize(&message));
                 if format == Format::Json {
-                    out.push_str(
-                        &(json!({"case": number, "name": name, "error": message}).to_string()
-                            + "\n"),
-                    );
+                    out.push_str(&(json!({"case": number, "name": name, "error": message}).to_string() + "\n"));
                 }
             }
         }
@@ -84,31 +73,14 @@ fn case_label(number: usize, name: Option<&str>) -> String {
 }
 
 fn decide(case: &Case) -> Evaluation {
-    let names: Vec<String> = (0..case.identity.len())
-        .map(|i| format!("identity_policies[{i}]"))
-        .collect();
+    let names: Vec<String> = (0..case.identity.len()).map(|i| format!("identity_policies[{i}]")).collect();
     let policies = Policies {
-        identity: case
-            .identity
-            .iter()
-            .zip(&names)
-            .map(|(policy, name)| Named { name, policy })
-            .collect(),
-        resource: case.resource_policy.as_ref().map(|policy| Named {
-            name: "resource_policy",
-            policy,
-        }),
-        boundary: case.boundary.as_ref().map(|policy| Named {
-            name: "permission_boundary",
-            policy,
-        }),
+        identity: case.identity.iter().zip(&names).map(|(policy, name)| Named { name, policy }).collect(),
+        resource: case.resource_policy.as_ref().map(|policy| Named { name: "resource_policy", policy }),
+        boundary: case.boundary.as_ref().map(|policy| Named { name: "permission_boundary", policy }),
     };
-    let request = Request {
-        caller: &case.caller,
-        action: &case.action,
-        resource: &case.resource,
-        context: &case.context,
-    };
+    let request =
+        Request { caller: &case.caller, action: &case.action, resource: &case.resource, context: &case.context };
     policy::evaluate(&request, &policies)
 }
 
@@ -124,9 +96,7 @@ fn parse_case(raw: &Value) -> Result<Case, String> {
     let caller = Caller::parse(&required("principal")?)?;
     let action = required("action")?;
     if !action.contains(':') {
-        return Err(format!(
-            "action \"{action}\" is not of the form service:Action"
-        ));
+        return Err(format!("action \"{action}\" is not of the form service:Action"));
     }
     let resource = required("resource")?;
     let context = policy::with_request_keys(parse_context(obj)?, &caller, &resource);
@@ -167,9 +137,7 @@ fn parse_policy(v: &Value, label: &str) -> Result<Option<Policy>, String> {
         Value::String(text) => policy::parse(text),
         Value::Object(_) => policy::parse_value(v),
         _ => {
-            return Err(format!(
-                "{label} must be a policy object, a string holding one, or null"
-            ));
+            return Err(format!("{label} must be a policy object, a string holding one, or null"));
         }
     };
     parsed.map(Some).map_err(|e| format!("{label}: {e}"))
@@ -187,9 +155,7 @@ fn parse_context(obj: &Map<String, Value>) -> Result<Context, String> {
             Value::String(s) => Ok(s.clone()),
             Value::Bool(b) => Ok(b.to_string()),
             Value::Number(n) => Ok(n.to_string()),
-            _ => Err(format!(
-                "context value for \"{key}\" must be a string or a list of strings"
-            )),
+            _ => Err(format!("context value for \"{key}\" must be a string or a list of strings")),
         };
         let values = match value {
             Value::Array(items) => items.iter().map(scalar).collect::<Result<Vec<_>, _>>()?,

@@ -34,24 +34,14 @@ fn json_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
 
 /// "unknown (access denied: iam:ListUsers)" when the snapshot could not read a kind.
 fn unknown_because(snap: &Snapshot, operations: &[&str]) -> Option<String> {
-    let gap = snap
-        .gaps
-        .iter()
-        .find(|g| operations.contains(&g.operation.as_str()))?;
-    Some(format!(
-        "unknown ({}: {})",
-        gap.reason.as_str(),
-        gap.operation
-    ))
+    let gap = snap.gaps.iter().find(|g| operations.contains(&g.operation.as_str()))?;
+    Some(format!("unknown ({}: {})", gap.reason.as_str(), gap.operation))
 }
 
 fn text_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
     let s = snap.summary();
     let mut rows: Vec<(&str, String)> = vec![
-        (
-            "Account",
-            format!("{}  {}  ({})", s.account_id, s.region, source_label(source)),
-        ),
+        ("Account", format!("{}  {}  ({})", s.account_id, s.region, source_label(source))),
         ("Taken", s.taken_at.clone()),
     ];
     if let Some(caller) = &s.caller_arn {
@@ -61,19 +51,10 @@ fn text_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
         ("Functions", s.functions.to_string()),
         ("  published versions", s.versions.to_string()),
         ("  aliases", s.aliases.to_string()),
-        (
-            "Resource policies",
-            format!(
-                "{} ({} statements)",
-                s.resource_policies, s.resource_policy_statements
-            ),
-        ),
+        ("Resource policies", format!("{} ({} statements)", s.resource_policies, s.resource_policy_statements)),
     ]);
     if s.unparsable_policies > 0 {
-        rows.push((
-            "  unreadable",
-            format!("{} (shown as unknown)", s.unparsable_policies),
-        ));
+        rows.push(("  unreadable", format!("{} (shown as unknown)", s.unparsable_policies)));
     }
     rows.extend([
         ("Function URLs", s.function_urls.to_string()),
@@ -81,46 +62,22 @@ fn text_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
         ("Roles", s.roles.to_string()),
         ("Managed policies", s.managed_policies.to_string()),
     ]);
-    let identity_ops = [
-        "iam:GetAccountAuthorizationDetails",
-        "iam:ListUsers",
-        "iam:ListGroups",
-    ];
+    let identity_ops = ["iam:GetAccountAuthorizationDetails", "iam:ListUsers", "iam:ListGroups"];
     let users = match (s.users + s.groups, unknown_because(snap, &identity_ops)) {
         (0, Some(why)) => why,
         _ => format!("{} / {}", s.users, s.groups),
     };
     rows.push(("Users / groups", users));
-    let by_reason: Vec<String> = s
-        .gaps_by_reason
-        .iter()
-        .map(|(r, n)| format!("{n} {r}"))
-        .collect();
-    rows.push((
-        "Gaps",
-        if s.gaps == 0 {
-            "none".into()
-        } else {
-            format!("{} ({})", s.gaps, by_reason.join(", "))
-        },
-    ));
+    let by_reason: Vec<String> = s.gaps_by_reason.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    rows.push(("Gaps", if s.gaps == 0 { "none".into() } else { format!("{} ({})", s.gaps, by_reason.join(", ")) }));
 
     let mut out = String::new();
     for (label, value) in rows {
         out.push_str(&format!("{label:<23} {}\n", sanitize(&value)));
     }
     for g in &snap.gaps {
-        let mark = if g.reason == GapReason::AccessDenied {
-            "denied"
-        } else {
-            g.reason.as_str()
-        };
-        out.push_str(&format!(
-            "  - {:<35} {:<14} {}\n",
-            sanitize(&g.operation),
-            mark,
-            sanitize(&g.resource)
-        ));
+        let mark = if g.reason == GapReason::AccessDenied { "denied" } else { g.reason.as_str() };
+        out.push_str(&format!("  - {:<35} {:<14} {}\n", sanitize(&g.operation), mark, sanitize(&g.resource)));
     }
     out
 }

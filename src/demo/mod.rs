@@ -9,8 +9,7 @@ use chrono::{TimeZone, Utc};
 use serde_json::{Value, json};
 
 use crate::model::{
-    Alias, EventSourceMapping, Function, FunctionVersion, Gap, GapReason, PolicyText, Snapshot,
-    UrlAuthType, UrlConfig,
+    Alias, EventSourceMapping, Function, FunctionVersion, Gap, GapReason, PolicyText, Snapshot, UrlAuthType, UrlConfig,
 };
 
 mod functions;
@@ -100,12 +99,7 @@ fn alias(f: &Function, name: &str, target: u32) -> Alias {
 }
 
 fn url(f: &Function, qualifier: Option<&str>, auth: UrlAuthType) -> UrlConfig {
-    let id: String = f
-        .name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .take(12)
-        .collect();
+    let id: String = f.name.chars().filter(|c| c.is_ascii_alphanumeric()).take(12).collect();
     UrlConfig {
         qualifier: qualifier.map(Into::into),
         url: format!("https://{id}a1b2c3d4e5f6.lambda-url.{REGION}.on.aws/"),
@@ -115,17 +109,13 @@ fn url(f: &Function, qualifier: Option<&str>, auth: UrlAuthType) -> UrlConfig {
 
 /// The two statements AWS writes for a public (`NONE`) function URL.
 fn public_url_statements(resource: &str, with_invoke: bool) -> Vec<Value> {
-    let mut out = vec![
-        json!({"Sid": "FunctionURLAllowPublicAccess", "Effect": "Allow", "Principal": "*",
+    let mut out = vec![json!({"Sid": "FunctionURLAllowPublicAccess", "Effect": "Allow", "Principal": "*",
         "Action": "lambda:InvokeFunctionUrl", "Resource": resource,
-        "Condition": {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}}),
-    ];
+        "Condition": {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}})];
     if with_invoke {
-        out.push(
-            json!({"Sid": "FunctionURLAllowInvokeAction", "Effect": "Allow", "Principal": "*",
+        out.push(json!({"Sid": "FunctionURLAllowInvokeAction", "Effect": "Allow", "Principal": "*",
             "Action": "lambda:InvokeFunction", "Resource": resource,
-            "Condition": {"Bool": {"lambda:InvokedViaFunctionUrl": "true"}}}),
-        );
+            "Condition": {"Bool": {"lambda:InvokedViaFunctionUrl": "true"}}}));
     }
     out
 }
@@ -142,24 +132,14 @@ fn mapping(uuid: &str, source: &str, target: &str, state: &str, batch: u32) -> E
 }
 
 fn gap(operation: &str, resource: &str, reason: GapReason, message: &str) -> Gap {
-    Gap {
-        operation: operation.into(),
-        resource: resource.into(),
-        reason,
-        message: message.into(),
-    }
+    Gap { operation: operation.into(), resource: resource.into(), reason, message: message.into() }
 }
 
 /// Builds the demo account.
 pub fn build() -> Snapshot {
     let mut s = Snapshot::new(ACCOUNT, REGION);
-    s.taken_at = Utc
-        .with_ymd_and_hms(2026, 11, 1, 9, 0, 0)
-        .single()
-        .unwrap_or_default();
-    s.caller_arn = Some(format!(
-        "arn:aws:sts::{ACCOUNT}:assumed-role/SecurityAudit/alice"
-    ));
+    s.taken_at = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).single().unwrap_or_default();
+    s.caller_arn = Some(format!("arn:aws:sts::{ACCOUNT}:assumed-role/SecurityAudit/alice"));
     s.functions = functions::all();
     s.event_source_mappings = mappings();
     s.roles = roles::roles();
@@ -171,18 +151,8 @@ pub fn build() -> Snapshot {
             GapReason::AccessDenied,
             "User is not authorized to perform: iam:GetAccountAuthorizationDetails",
         ),
-        gap(
-            "iam:ListUsers",
-            "*",
-            GapReason::AccessDenied,
-            "User is not authorized to perform: iam:ListUsers",
-        ),
-        gap(
-            "iam:ListGroups",
-            "*",
-            GapReason::AccessDenied,
-            "User is not authorized to perform: iam:ListGroups",
-        ),
+        gap("iam:ListUsers", "*", GapReason::AccessDenied, "User is not authorized to perform: iam:ListUsers"),
+        gap("iam:ListGroups", "*", GapReason::AccessDenied, "User is not authorized to perform: iam:ListGroups"),
         gap(
             "iam:GetRole",
             &role_arn("deleted-job-role"),
@@ -203,20 +173,8 @@ pub fn build() -> Snapshot {
 fn mappings() -> Vec<EventSourceMapping> {
     let q = |name: &str| format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{name}");
     vec![
-        mapping(
-            "7d1c2b9e-0001-4a51-9d8e-5f0c1a2b3c01",
-            &q("orders"),
-            &fn_arn("orders-consumer"),
-            "Enabled",
-            10,
-        ),
-        mapping(
-            "7d1c2b9e-0002-4a51-9d8e-5f0c1a2b3c02",
-            &q("refunds"),
-            &fn_arn("payments-refund"),
-            "Enabled",
-            5,
-        ),
+        mapping("7d1c2b9e-0001-4a51-9d8e-5f0c1a2b3c01", &q("orders"), &fn_arn("orders-consumer"), "Enabled", 10),
+        mapping("7d1c2b9e-0002-4a51-9d8e-5f0c1a2b3c02", &q("refunds"), &fn_arn("payments-refund"), "Enabled", 5),
         mapping(
             "7d1c2b9e-0003-4a51-9d8e-5f0c1a2b3c03",
             &format!("arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/audit-events"),
@@ -226,18 +184,14 @@ fn mappings() -> Vec<EventSourceMapping> {
         ),
         mapping(
             "7d1c2b9e-0004-4a51-9d8e-5f0c1a2b3c04",
-            &format!(
-                "arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/inventory/stream/2026-09-01T00:00:00.000"
-            ),
+            &format!("arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/inventory/stream/2026-09-01T00:00:00.000"),
             &format!("{}:2", fn_arn("inventory-sync")),
             "Enabled",
             100,
         ),
         mapping(
             "7d1c2b9e-0005-4a51-9d8e-5f0c1a2b3c05",
-            &format!(
-                "arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/products/stream/2026-08-12T10:00:00.000"
-            ),
+            &format!("arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/products/stream/2026-08-12T10:00:00.000"),
             &fn_arn("search-indexer"),
             "Enabled",
             50,

@@ -20,9 +20,7 @@ fn allow(actions: Value, resources: Value) -> Value {
 }
 
 fn lambda_trust() -> PolicyText {
-    doc(vec![
-        json!({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}),
-    ])
+    doc(vec![json!({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"})])
 }
 
 fn role(name: &str, attached: &[&str], inline: Vec<(&str, PolicyText)>) -> Role {
@@ -32,13 +30,7 @@ fn role(name: &str, attached: &[&str], inline: Vec<(&str, PolicyText)>) -> Role 
         path: "/".into(),
         trust_policy: Some(lambda_trust()),
         permission_boundary_arn: None,
-        inline_policies: inline
-            .into_iter()
-            .map(|(n, d)| InlinePolicy {
-                name: n.into(),
-                document: d,
-            })
-            .collect(),
+        inline_policies: inline.into_iter().map(|(n, d)| InlinePolicy { name: n.into(), document: d }).collect(),
         attached_policy_arns: attached.iter().map(|a| a.to_string()).collect(),
     }
 }
@@ -59,11 +51,7 @@ pub fn roles() -> Vec<Role> {
         )],
     );
     data.permission_boundary_arn = Some(customer("lambda-boundary"));
-    let mut payments = role(
-        "payments-exec",
-        &[BASIC, SQS, &customer("payments-data-access")],
-        vec![],
-    );
+    let mut payments = role("payments-exec", &[BASIC, SQS, &customer("payments-data-access")], vec![]);
     payments.path = "/service-role/".into();
     payments.arn = format!("arn:aws:iam::{ACCOUNT}:role/service-role/payments-exec");
     vec![
@@ -73,12 +61,7 @@ pub fn roles() -> Vec<Role> {
             vec![(
                 "app-tables",
                 doc(vec![allow(
-                    json!([
-                        "dynamodb:GetItem",
-                        "dynamodb:Query",
-                        "dynamodb:PutItem",
-                        "dynamodb:UpdateItem"
-                    ]),
+                    json!(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
                     json!([table("app-*"), table("app-*/index/*")]),
                 )]),
             )],
@@ -94,10 +77,7 @@ pub fn roles() -> Vec<Role> {
                         json!(["s3:GetObject", "s3:PutObject", "s3:ListBucket"]),
                         json!(["arn:aws:s3:::acme-reports", "arn:aws:s3:::acme-reports/*"]),
                     ),
-                    allow(
-                        json!(["athena:StartQueryExecution", "athena:GetQueryResults"]),
-                        json!("*"),
-                    ),
+                    allow(json!(["athena:StartQueryExecution", "athena:GetQueryResults"]), json!("*")),
                 ]),
             )],
         ),
@@ -105,10 +85,7 @@ pub fn roles() -> Vec<Role> {
         role(
             "partner-sync-role",
             &[BASIC],
-            vec![(
-                "assume-partner",
-                doc(vec![allow(json!("sts:AssumeRole"), json!("*"))]),
-            )],
+            vec![("assume-partner", doc(vec![allow(json!("sts:AssumeRole"), json!("*"))]))],
         ),
         role(
             "service-triggers-role",
@@ -116,14 +93,8 @@ pub fn roles() -> Vec<Role> {
             vec![(
                 "uploads",
                 doc(vec![
-                    allow(
-                        json!(["s3:GetObject", "s3:PutObject"]),
-                        json!("arn:aws:s3:::acme-uploads/*"),
-                    ),
-                    allow(
-                        json!("sns:Publish"),
-                        json!(format!("arn:aws:sns:{REGION}:{ACCOUNT}:*")),
-                    ),
+                    allow(json!(["s3:GetObject", "s3:PutObject"]), json!("arn:aws:s3:::acme-uploads/*")),
+                    allow(json!("sns:Publish"), json!(format!("arn:aws:sns:{REGION}:{ACCOUNT}:*"))),
                 ]),
             )],
         ),
@@ -143,22 +114,14 @@ pub fn roles() -> Vec<Role> {
             &[SQS],
             vec![(
                 "orders-table",
-                doc(vec![allow(
-                    json!(["dynamodb:PutItem", "dynamodb:UpdateItem"]),
-                    json!(table("orders")),
-                )]),
+                doc(vec![allow(json!(["dynamodb:PutItem", "dynamodb:UpdateItem"]), json!(table("orders")))]),
             )],
         ),
         role("ops-admin-role", &[ADMIN], vec![]),
         role(
             "legacy-notaction-role",
             &[BASIC],
-            vec![(
-                "everything-but-iam",
-                doc(vec![
-                    json!({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}),
-                ]),
-            )],
+            vec![("everything-but-iam", doc(vec![json!({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})]))],
         ),
         data,
         role(
@@ -170,23 +133,14 @@ pub fn roles() -> Vec<Role> {
                     allow(json!("s3:GetObject"), json!("arn:aws:s3:::acme-models/*")),
                     allow(json!("sagemaker:InvokeEndpoint"), json!("*")),
                     allow(json!("iam:PassRole"), json!("*")),
-                    allow(
-                        json!([
-                            "lambda:UpdateFunctionCode",
-                            "lambda:UpdateFunctionConfiguration"
-                        ]),
-                        json!("*"),
-                    ),
+                    allow(json!(["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"]), json!("*")),
                 ]),
             )],
         ),
         role(
             "edge-auth-role",
             &[BASIC],
-            vec![(
-                "dynamodb-everything",
-                doc(vec![allow(json!("dynamodb:*"), json!("*"))]),
-            )],
+            vec![("dynamodb-everything", doc(vec![allow(json!("dynamodb:*"), json!("*"))]))],
         ),
     ]
 }
@@ -201,28 +155,14 @@ fn managed(arn: &str, version: &str, document: PolicyText) -> ManagedPolicy {
 }
 
 pub fn managed_policies() -> Vec<ManagedPolicy> {
-    let logs = allow(
-        json!([
-            "logs:CreateLogGroup",
-            "logs:CreateLogStream",
-            "logs:PutLogEvents"
-        ]),
-        json!("*"),
-    );
+    let logs = allow(json!(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]), json!("*"));
     vec![
         managed(BASIC, "v1", doc(vec![logs.clone()])),
         managed(
             SQS,
             "v2",
             doc(vec![
-                allow(
-                    json!([
-                        "sqs:ReceiveMessage",
-                        "sqs:DeleteMessage",
-                        "sqs:GetQueueAttributes"
-                    ]),
-                    json!("*"),
-                ),
+                allow(json!(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]), json!("*")),
                 logs.clone(),
             ]),
         ),

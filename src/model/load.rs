@@ -13,23 +13,13 @@ use crate::policy::arn;
 #[derive(Debug, Error)]
 pub enum LoadError {
     #[error("not valid JSON (line {line}, column {column}): {message}")]
-    Json {
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Json { line: usize, column: usize, message: String },
     #[error("not a lambdascope snapshot: it has no format_version")]
     NoVersion,
-    #[error(
-        "snapshot format_version {found} is not supported: this build reads version {FORMAT_VERSION}"
-    )]
+    #[error("snapshot format_version {found} is not supported: this build reads version {FORMAT_VERSION}")]
     UnsupportedVersion { found: u64 },
     #[error("invalid snapshot (line {line}, column {column}): {message}")]
-    Structure {
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Structure { line: usize, column: usize, message: String },
     #[error("invalid snapshot: {0}")]
     Invalid(String),
 }
@@ -60,18 +50,15 @@ impl Snapshot {
                 Some(n) if n == u64::from(FORMAT_VERSION) => {}
                 Some(n) => return Err(LoadError::UnsupportedVersion { found: n }),
                 None => {
-                    return Err(LoadError::Invalid(format!(
-                        "format_version must be a number, not {v}"
-                    )));
+                    return Err(LoadError::Invalid(format!("format_version must be a number, not {v}")));
                 }
             },
         }
-        let mut snapshot: Snapshot =
-            serde_json::from_str(text).map_err(|e| LoadError::Structure {
-                line: e.line(),
-                column: e.column(),
-                message: e.to_string(),
-            })?;
+        let mut snapshot: Snapshot = serde_json::from_str(text).map_err(|e| LoadError::Structure {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
         snapshot.validate()?;
         snapshot.normalize();
         Ok(snapshot)
@@ -89,10 +76,7 @@ impl Snapshot {
     pub fn validate(&self) -> Result<(), LoadError> {
         let bad = |m: String| Err(LoadError::Invalid(m));
         if self.account_id.len() != 12 || !self.account_id.bytes().all(|b| b.is_ascii_digit()) {
-            return bad(format!(
-                "account_id \"{}\" is not a 12-digit account id",
-                self.account_id
-            ));
+            return bad(format!("account_id \"{}\" is not a 12-digit account id", self.account_id));
         }
         if self.region.is_empty() {
             return bad("region is empty".into());
@@ -106,19 +90,13 @@ impl Snapshot {
                 return bad(format!("function \"{}\" appears twice", f.name));
             }
             if arn::split(&f.arn).is_none() {
-                return bad(format!(
-                    "function \"{}\" has an invalid ARN \"{}\"",
-                    f.name, f.arn
-                ));
+                return bad(format!("function \"{}\" has an invalid ARN \"{}\"", f.name, f.arn));
             }
         }
         let mut roles = HashSet::new();
         for r in &self.roles {
             if arn::split(&r.arn).is_none() {
-                return bad(format!(
-                    "role \"{}\" has an invalid ARN \"{}\"",
-                    r.name, r.arn
-                ));
+                return bad(format!("role \"{}\" has an invalid ARN \"{}\"", r.name, r.arn));
             }
             if !roles.insert(r.arn.as_str()) {
                 return bad(format!("role \"{}\" appears twice", r.arn));
@@ -139,8 +117,7 @@ impl Snapshot {
                 v.env_var_names.sort();
             }
         }
-        self.event_source_mappings
-            .sort_by(|a, b| (&a.function_arn, &a.uuid).cmp(&(&b.function_arn, &b.uuid)));
+        self.event_source_mappings.sort_by(|a, b| (&a.function_arn, &a.uuid).cmp(&(&b.function_arn, &b.uuid)));
         self.roles.sort_by(|a, b| a.arn.cmp(&b.arn));
         for r in &mut self.roles {
             r.inline_policies.sort_by(|a, b| a.name.cmp(&b.name));

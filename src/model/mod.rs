@@ -156,10 +156,7 @@ pub struct EventSourceMapping {
 
 impl EventSourceMapping {
     pub fn is_enabled(&self) -> bool {
-        matches!(
-            self.state.as_str(),
-            "Enabled" | "Enabling" | "Creating" | "Updating"
-        )
+        matches!(self.state.as_str(), "Enabled" | "Enabling" | "Creating" | "Updating")
     }
 }
 
@@ -279,16 +276,8 @@ impl Function {
     /// Every scope with its resource policy, unqualified first.
     pub fn scopes(&self) -> Vec<(Scope, Option<&PolicyText>)> {
         let mut out = vec![(Scope::Unqualified, self.policy.as_ref())];
-        out.extend(
-            self.versions
-                .iter()
-                .map(|v| (Scope::Version(v.version.clone()), v.policy.as_ref())),
-        );
-        out.extend(
-            self.aliases
-                .iter()
-                .map(|a| (Scope::Alias(a.name.clone()), a.policy.as_ref())),
-        );
+        out.extend(self.versions.iter().map(|v| (Scope::Version(v.version.clone()), v.policy.as_ref())));
+        out.extend(self.aliases.iter().map(|a| (Scope::Alias(a.name.clone()), a.policy.as_ref())));
         out
     }
 }
@@ -337,16 +326,11 @@ impl Snapshot {
     }
 
     pub fn summary(&self) -> Summary {
-        let policies: Vec<&PolicyText> = self
-            .functions
-            .iter()
-            .flat_map(|f| f.scopes().into_iter().filter_map(|(_, p)| p))
-            .collect();
+        let policies: Vec<&PolicyText> =
+            self.functions.iter().flat_map(|f| f.scopes().into_iter().filter_map(|(_, p)| p)).collect();
         let mut gaps_by_reason = BTreeMap::new();
         for g in &self.gaps {
-            *gaps_by_reason
-                .entry(g.reason.as_str().to_string())
-                .or_insert(0) += 1;
+            *gaps_by_reason.entry(g.reason.as_str().to_string()).or_insert(0) += 1;
         }
         Summary {
             account_id: self.account_id.clone(),

@@ -39,16 +39,8 @@ struct Repr {
 impl Serialize for PolicyText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let repr = match &self.parsed {
-            Ok(p) => Repr {
-                raw: self.raw.clone(),
-                parsed: Some(p.to_json()),
-                error: None,
-            },
-            Err(e) => Repr {
-                raw: self.raw.clone(),
-                parsed: None,
-                error: Some(e.to_string()),
-            },
+            Ok(p) => Repr { raw: self.raw.clone(), parsed: Some(p.to_json()), error: None },
+            Err(e) => Repr { raw: self.raw.clone(), parsed: None, error: Some(e.to_string()) },
         };
         repr.serialize(serializer)
     }

@@ -7,14 +7,7 @@ use super::pattern::{Tok, glob};
 /// The six parts of an ARN: the five fixed segments and the resource remainder.
 pub fn split(arn: &str) -> Option<[&str; 6]> {
     let mut parts = arn.splitn(6, ':');
-    let out = [
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    ];
+    let out = [parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?];
     (out[0] == "arn").then_some(out)
 }
 
@@ -35,10 +28,7 @@ pub fn matches(pattern: &[Tok], arn: &str) -> bool {
     }
     let pattern_parts = split_tokens(pattern);
     match (pattern_parts.len(), split(arn)) {
-        (6, Some(text_parts)) => pattern_parts
-            .iter()
-            .zip(text_parts.iter())
-            .all(|(p, t)| glob(p, t, false)),
+        (6, Some(text_parts)) => pattern_parts.iter().zip(text_parts.iter()).all(|(p, t)| glob(p, t, false)),
         // Each of the six components is checked on its own, so a pattern with fewer
         // components (`arn:aws:lambda:*`) matches no full ARN.
         (_, Some(_)) => false,
@@ -71,10 +61,7 @@ mod tests {
     use crate::policy::pattern::{Pattern, Resolved, Syntax};
 
     fn m(pattern: &str, arn: &str) -> bool {
-        let syntax = Syntax {
-            wildcards: true,
-            variables: true,
-        };
+        let syntax = Syntax { wildcards: true, variables: true };
         match Pattern::compile(pattern, syntax).resolve(&Context::closed()) {
             Resolved::Ready(t) => matches(&t, arn),
             _ => false,
@@ -85,23 +72,14 @@ mod tests {
     fn segment_wise() {
         let f = "arn:aws:lambda:us-east-1:123456789012:function:my-fn:PROD";
         assert!(m("arn:aws:lambda:*:123456789012:function:my-fn*", f));
-        assert!(m(
-            "arn:aws:lambda:us-east-1:123456789012:function:my-fn:*",
-            f
-        ));
-        assert!(!m(
-            "arn:aws:lambda:us-east-1:123456789012:function:my-fn",
-            f
-        ));
+        assert!(m("arn:aws:lambda:us-east-1:123456789012:function:my-fn:*", f));
+        assert!(!m("arn:aws:lambda:us-east-1:123456789012:function:my-fn", f));
         assert!(m("*", f));
         assert!(!m("arn:aws:lambda:*", f));
         assert!(m("arn:aws:lambda:*:*:*:*", f));
         // A wildcard in the region segment cannot swallow the account.
         assert!(!m("arn:aws:lambda:*:function:my-fn:PROD", f));
-        assert!(!m(
-            "arn:aws:lambda:us-east-?:123456789012:function:MY-FN:PROD",
-            f
-        ));
+        assert!(!m("arn:aws:lambda:us-east-?:123456789012:function:MY-FN:PROD", f));
         assert!(m("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b.csv"));
         assert!(!m("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket"));
         assert_eq!(account(f), Some("123456789012"));

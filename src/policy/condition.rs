@@ -62,16 +62,8 @@ impl fmt::Display for Operator {
 const OPERATORS: &[(&str, Test, bool)] = &[
     ("StringEquals", Test::StringEquals, false),
     ("StringNotEquals", Test::StringEquals, true),
-    (
-        "StringEqualsIgnoreCase",
-        Test::StringEqualsIgnoreCase,
-        false,
-    ),
-    (
-        "StringNotEqualsIgnoreCase",
-        Test::StringEqualsIgnoreCase,
-        true,
-    ),
+    ("StringEqualsIgnoreCase", Test::StringEqualsIgnoreCase, false),
+    ("StringNotEqualsIgnoreCase", Test::StringEqualsIgnoreCase, true),
     ("StringLike", Test::StringLike, false),
     ("StringNotLike", Test::StringLike, true),
     ("NumericEquals", Test::Numeric(Cmp::Eq), false),
@@ -115,27 +107,15 @@ impl Operator {
         if *test == Test::Null && (if_exists || set.is_some()) {
             return None;
         }
-        Some(Operator {
-            name: name.to_string(),
-            test: *test,
-            negated: *negated,
-            if_exists,
-            set,
-        })
+        Some(Operator { name: name.to_string(), test: *test, negated: *negated, if_exists, set })
     }
 
     /// How a policy value of this operator is compiled.
     pub fn syntax(&self, variables: bool) -> Syntax {
         let wildcards = matches!(self.test, Test::StringLike | Test::Arn);
         let variables = variables
-            && matches!(
-                self.test,
-                Test::StringEquals | Test::StringEqualsIgnoreCase | Test::StringLike | Test::Arn
-            );
-        Syntax {
-            wildcards,
-            variables,
-        }
+            && matches!(self.test, Test::StringEquals | Test::StringEqualsIgnoreCase | Test::StringLike | Test::Arn);
+        Syntax { wildcards, variables }
     }
 }
 
@@ -251,12 +231,7 @@ pub fn date(text: &str) -> Option<i64> {
     if let Ok(d) = DateTime::parse_from_rfc3339(text) {
         return Some(d.timestamp_millis());
     }
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S%.fZ",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%dT%H:%MZ",
-        "%Y-%m-%dT%H:%M",
-    ] {
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.fZ", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%MZ", "%Y-%m-%dT%H:%M"] {
         if let Ok(d) = NaiveDateTime::parse_from_str(text, fmt) {
             return Some(d.and_utc().timestamp_millis());
         }
@@ -282,15 +257,8 @@ fn ip_in(request: &str, policy: &str) -> bool {
         return false;
     };
     match (addr, net) {
-        (IpAddr::V4(a), IpAddr::V4(n)) => prefix_eq(
-            u32::from(a).into(),
-            u32::from(n).into(),
-            len.unwrap_or(32),
-            32,
-        ),
-        (IpAddr::V6(a), IpAddr::V6(n)) => {
-            prefix_eq(u128::from(a), u128::from(n), len.unwrap_or(128), 128)
-        }
+        (IpAddr::V4(a), IpAddr::V4(n)) => prefix_eq(u32::from(a).into(), u32::from(n).into(), len.unwrap_or(32), 32),
+        (IpAddr::V6(a), IpAddr::V6(n)) => prefix_eq(u128::from(a), u128::from(n), len.unwrap_or(128), 128),
         _ => false,
     }
 }

@@ -30,10 +30,7 @@ impl Context {
 
     /// A question with free keys: keys not set are unknown.
     pub fn open() -> Context {
-        Context {
-            open: true,
-            ..Context::default()
-        }
+        Context { open: true, ..Context::default() }
     }
 
     pub fn is_open(&self) -> bool {
@@ -47,9 +44,7 @@ impl Context {
 
     /// Sets a key only when the caller did not set it already.
     pub fn set_default(&mut self, key: &str, values: Vec<String>) {
-        self.entries
-            .entry(key.to_ascii_lowercase())
-            .or_insert(values);
+        self.entries.entry(key.to_ascii_lowercase()).or_insert(values);
     }
 
     pub fn get(&self, key: &str) -> Lookup<'_> {

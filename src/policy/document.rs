@@ -56,14 +56,8 @@ pub struct Target {
 
 impl Target {
     pub fn new(text: &str, variables: bool) -> Target {
-        let syntax = Syntax {
-            wildcards: true,
-            variables,
-        };
-        Target {
-            text: text.to_string(),
-            pattern: Pattern::compile(text, syntax),
-        }
+        let syntax = Syntax { wildcards: true, variables };
+        Target { text: text.to_string(), pattern: Pattern::compile(text, syntax) }
     }
 }
 
@@ -155,18 +149,10 @@ impl Statement {
         }
         s.insert("Effect".into(), json!(self.effect.to_string()));
         if let Some(p) = &self.principal {
-            let key = if p.negated {
-                "NotPrincipal"
-            } else {
-                "Principal"
-            };
+            let key = if p.negated { "NotPrincipal" } else { "Principal" };
             s.insert(key.into(), principals_json(&p.entries));
         }
-        let key = if self.actions.negated {
-            "NotAction"
-        } else {
-            "Action"
-        };
+        let key = if self.actions.negated { "NotAction" } else { "Action" };
         s.insert(key.into(), targets_json(&self.actions));
         if let Some(r) = &self.resources {
             let key = if r.negated { "NotResource" } else { "Resource" };
@@ -204,9 +190,7 @@ fn principals_json(entries: &[PrincipalEntry]) -> Value {
             PrincipalEntry::Federated(v) => ("Federated", v.as_str()),
             PrincipalEntry::CanonicalUser(v) => ("CanonicalUser", v.as_str()),
         };
-        let list = by_kind
-            .entry(kind)
-            .or_insert_with(|| Value::Array(Vec::new()));
+        let list = by_kind.entry(kind).or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(items) = list {
             items.push(json!(value));
         }
@@ -217,9 +201,7 @@ fn principals_json(entries: &[PrincipalEntry]) -> Value {
 fn conditions_json(conditions: &[Condition]) -> Value {
     let mut by_op: Map<String, Value> = Map::new();
     for c in conditions {
-        let keys = by_op
-            .entry(c.operator.to_string())
-            .or_insert_with(|| Value::Object(Map::new()));
+        let keys = by_op.entry(c.operator.to_string()).or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(keys) = keys {
             keys.insert(c.key.clone(), json!(c.values));
         }

@@ -111,8 +111,16 @@ struct Hit<'a> {
     tri: Tri,
     principal: MatchKind,
     unknown: Vec<&'a Condition>,
+    /// Why a statement that named the caller and the action still did not apply.
+    miss: Option<Miss<'a>>,
+}
+
+#[derive(Debug, Clone)]
+enum Miss<'a> {
+    /// The resource is not among the statement's resources.
+    Resource(&'a Targets),
     /// Action, resource and principal matched, but this condition is false.
-    failed: Option<&'a Condition>,
+    Condition(&'a Condition),
 }
 
 /// Does the action match the statement's `Action` / `NotAction`?
@@ -139,10 +147,7 @@ pub fn resource_matches(targets: Option<&Targets>, resource: &str, ctx: &Context
 
 /// Evaluates all conditions of a statement: their AND, the undecided ones and the first
 /// false one.
-pub fn conditions_match<'a>(
-    conds: &'a [Condition],
-    ctx: &Context,
-) -> (Tri, Vec<&'a Condition>, Option<&'a Condition>) {
+pub fn conditions_match<'a>(conds: &'a [Condition], ctx: &Context) -> (Tri, Vec<&'a Condition>, Option<&'a Condition>) {
     let mut result = Tri::True;
     let mut unknown = Vec::new();
     let mut failed = None;
@@ -189,22 +194,23 @@ fn judge<'a>(named: Named<'a>, kind: Kind, req: &Request<'_>, has_boundary: bool
             Kind::Identity | Kind::Boundary => MatchKind::Direct,
         };
         let res = resource_matches(stmt.resources.as_ref(), req.resource, req.context);
-        if res == Tri::False {
-            continue;
-        }
-        let (cond, unknown, failed) = conditions_match(&stmt.conditions, req.context);
+        let (cond, unknown, failed) = if res == Tri::False {
+            (Tri::False, Vec::new(), None)
+        } else {
+            conditions_match(&stmt.conditions, req.context)
+        };
+        let miss = match (res, stmt.resources.as_ref(), failed) {
+            (Tri::False, Some(targets), _) => Some(Miss::Resource(targets)),
+            (_, _, Some(c)) => Some(Miss::Condition(c)),
+            _ => None,
+        };
         hits.push(Hit {
-            at: StatementRef {
-                policy: named.name.to_string(),
-                index,
-                sid: stmt.sid.clone(),
-                effect: stmt.effect,
-            },
+            at: StatementRef { policy: named.name.to_string(), index, sid: stmt.sid.clone(), effect: stmt.effect },
             kind,
             tri: res.and(cond),
             principal,
             unknown,
-            failed,
+            miss,
         });
     }
     hits
@@ -219,17 +225,11 @@ struct Path<'h, 'a> {
 impl<'h, 'a> Path<'h, 'a> {
     fn of(hits: impl Iterator<Item = &'h Hit<'a>>) -> Path<'h, 'a> {
         let hits: Vec<_> = hits.filter(|h| h.tri != Tri::False).collect();
-        Path {
-            tri: Tri::any(hits.iter().map(|h| h.tri)),
-            hits,
-        }
+        Path { tri: Tri::any(hits.iter().map(|h| h.tri)), hits }
     }
 
     fn always() -> Path<'h, 'a> {
-        Path {
-            tri: Tri::True,
-            hits: Vec::new(),
-        }
+        Path { tri: Tri::True, hits: Vec::new() }
     }
 
     fn and(mut self, other: &Path<'h, 'a>) -> Path<'h, 'a> {
@@ -244,8 +244,11 @@ pub fn evaluate(req: &Request<'_>, policies: &Policies<'_>) -> Evaluation {
     let caller = req.caller;
     let has_identity = caller.has_identity_policies();
     let has_boundary = has_identity && policies.boundary.is_some();
+    // The root user's identity side is allowed outright, but a Deny handed to us in its
+    // policies must still win.
+    let judge_identity = has_identity || matches!(caller, Caller::Root { .. });
     let mut hits = Vec::new();
-    if has_identity {
+    if judge_identity {
         for named in &policies.identity {
             hits.extend(judge(*named, Kind::Identity, req, has_boundary));
         }
@@ -260,53 +263,28 @@ pub fn evaluate(req: &Request<'_>, policies: &Policies<'_>) -> Evaluation {
 }
 
 fn allows<'h, 'a>(hits: &'h [Hit<'a>], kind: Kind) -> impl Iterator<Item = &'h Hit<'a>> {
-    hits.iter()
-        .filter(move |h| h.kind == kind && h.at.effect == Effect::Allow)
+    hits.iter().filter(move |h| h.kind == kind && h.at.effect == Effect::Allow)
 }
 
-fn decide(
-    req: &Request<'_>,
-    hits: &[Hit<'_>],
-    has_boundary: bool,
-    policies: &Policies<'_>,
-) -> Evaluation {
+fn decide(req: &Request<'_>, hits: &[Hit<'_>], has_boundary: bool, policies: &Policies<'_>) -> Evaluation {
     let caller = req.caller;
     let deny = Path::of(hits.iter().filter(|h| h.at.effect == Effect::Deny));
     let is_root = matches!(caller, Caller::Root { .. });
-    let identity = if is_root {
-        Path::always()
-    } else {
-        Path::of(allows(hits, Kind::Identity))
-    };
-    let boundary = if has_boundary {
-        Path::of(allows(hits, Kind::Boundary))
-    } else {
-        Path::always()
-    };
-    let resource = |kinds: &[MatchKind]| {
-        Path::of(allows(hits, Kind::Resource).filter(|h| kinds.contains(&h.principal)))
-    };
+    let identity = if is_root { Path::always() } else { Path::of(allows(hits, Kind::Identity)) };
+    let boundary = if has_boundary { Path::of(allows(hits, Kind::Boundary)) } else { Path::always() };
+    let resource =
+        |kinds: &[MatchKind]| Path::of(allows(hits, Kind::Resource).filter(|h| kinds.contains(&h.principal)));
     let identity_side = identity.and(&boundary);
     // A resource ARN that names no account (S3) is in the caller's account.
-    let resource_account = arn::account(req.resource)
-        .or(caller.account())
-        .unwrap_or_default();
+    let resource_account = arn::account(req.resource).or(caller.account()).unwrap_or_default();
     let same_account = caller.account() == Some(resource_account);
 
     let paths: Vec<Path> = if !caller.has_identity_policies() && !is_root {
         vec![resource(&[MatchKind::Direct])]
     } else if same_account {
-        vec![
-            identity_side,
-            resource(&[MatchKind::Direct]),
-            resource(&[MatchKind::RoleArn]).and(&boundary),
-        ]
+        vec![identity_side, resource(&[MatchKind::Direct]), resource(&[MatchKind::RoleArn]).and(&boundary)]
     } else {
-        vec![identity_side.and(&resource(&[
-            MatchKind::Direct,
-            MatchKind::RoleArn,
-            MatchKind::Account,
-        ]))]
+        vec![identity_side.and(&resource(&[MatchKind::Direct, MatchKind::RoleArn, MatchKind::Account]))]
     };
     let allowed = Tri::any(paths.iter().map(|p| p.tri));
 
@@ -316,14 +294,7 @@ fn decide(
         (Tri::False, Tri::True) => Decision::Allowed,
         _ => Decision::Conditional,
     };
-    let ctx = Explain {
-        req,
-        hits,
-        same_account,
-        is_root,
-        has_boundary,
-        policies,
-    };
+    let ctx = Explain { req, hits, same_account, is_root, has_boundary, policies };
     match decision {
         Decision::ExplicitDeny => ctx.explicit_deny(&deny),
         Decision::Allowed => ctx.allowed(&paths),
@@ -343,30 +314,16 @@ struct Explain<'r, 'h, 'a> {
 
 impl Explain<'_, '_, '_> {
     fn request(&self) -> String {
-        format!(
-            "{} calling {} on {}",
-            self.req.caller, self.req.action, self.req.resource
-        )
+        format!("{} calling {} on {}", self.req.caller, self.req.action, self.req.resource)
     }
 
     fn explicit_deny(&self, deny: &Path) -> Evaluation {
-        let deciding: Vec<StatementRef> = deny
-            .hits
-            .iter()
-            .filter(|h| h.tri == Tri::True)
-            .map(|h| h.at.clone())
-            .collect();
-        let mut reasons: Vec<String> = deciding
-            .iter()
-            .map(|s| format!("explicitly denied by {}", s.describe()))
-            .collect();
+        let deciding: Vec<StatementRef> =
+            deny.hits.iter().filter(|h| h.tri == Tri::True).map(|h| h.at.clone()).collect();
+        let mut reasons: Vec<String> =
+            deciding.iter().map(|s| format!("explicitly denied by {}", s.describe())).collect();
         reasons.push("an explicit Deny overrides every Allow".into());
-        Evaluation {
-            decision: Decision::ExplicitDeny,
-            deciding,
-            reasons,
-            pending: Vec::new(),
-        }
+        Evaluation { decision: Decision::ExplicitDeny, deciding, reasons, pending: Vec::new() }
     }
 
     fn allowed(&self, paths: &[Path]) -> Evaluation {
@@ -381,20 +338,12 @@ impl Explain<'_, '_, '_> {
             }
         }
         if self.is_root {
-            reasons.insert(
-                0,
-                "the account's root user has every identity permission in its own account".into(),
-            );
+            reasons.insert(0, "the account's root user has every identity permission in its own account".into());
         }
         if !self.same_account && self.req.caller.has_identity_policies() {
             reasons.push("cross-account: both the caller's identity policies and the resource policy allow it".into());
         }
-        Evaluation {
-            decision: Decision::Allowed,
-            deciding,
-            reasons,
-            pending: Vec::new(),
-        }
+        Evaluation { decision: Decision::Allowed, deciding, reasons, pending: Vec::new() }
     }
 
     fn allow_reason(&self, h: &Hit) -> String {
@@ -406,9 +355,7 @@ impl Explain<'_, '_, '_> {
                 format!("{what} grants it to the caller's account")
             }
             (Kind::Resource, MatchKind::RoleArn) => {
-                format!(
-                    "{what} grants it to the caller's role (still capped by the role's permission boundary)"
-                )
+                format!("{what} grants it to the caller's role (still capped by the role's permission boundary)")
             }
             (Kind::Resource, MatchKind::Direct) => format!("allowed by {what}"),
         }
@@ -421,12 +368,7 @@ impl Explain<'_, '_, '_> {
         if deny.tri == Tri::Unknown {
             reasons.push("a Deny statement may also apply, depending on conditions".into());
         }
-        Evaluation {
-            decision: Decision::ImplicitDeny,
-            deciding: Vec::new(),
-            reasons,
-            pending: Vec::new(),
-        }
+        Evaluation { decision: Decision::ImplicitDeny, deciding: Vec::new(), reasons, pending: Vec::new() }
     }
 
     /// What each required side lacks, in words.
@@ -434,10 +376,8 @@ impl Explain<'_, '_, '_> {
         let caller = self.req.caller;
         let mut out = Vec::new();
         let granted = |kind: Kind| allows(self.hits, kind).any(|h| h.tri != Tri::False);
-        let resource_kinds: Vec<MatchKind> = allows(self.hits, Kind::Resource)
-            .filter(|h| h.tri != Tri::False)
-            .map(|h| h.principal)
-            .collect();
+        let resource_kinds: Vec<MatchKind> =
+            allows(self.hits, Kind::Resource).filter(|h| h.tri != Tri::False).map(|h| h.principal).collect();
         if !caller.has_identity_policies() && !self.is_root {
             if !self.policies.identity.is_empty() {
                 out.push(format!(
@@ -477,12 +417,20 @@ impl Explain<'_, '_, '_> {
             .iter()
             .filter(|h| h.at.effect == Effect::Allow)
             .filter_map(|h| {
-                let c = h.failed?;
-                Some(format!(
-                    "{} would allow it, but its condition {c} is not met ({})",
-                    h.at.describe(),
-                    self.request_value(&c.key)
-                ))
+                Some(match h.miss.as_ref()? {
+                    Miss::Condition(c) => format!(
+                        "{} would allow it, but its condition {c} is not met ({})",
+                        h.at.describe(),
+                        self.request_value(&c.key)
+                    ),
+                    Miss::Resource(t) => format!(
+                        "{} allows it on {}{}, which does not cover {}",
+                        h.at.describe(),
+                        if t.negated { "everything but " } else { "" },
+                        t.values.iter().map(|v| v.text.as_str()).collect::<Vec<_>>().join(", "),
+                        self.req.resource
+                    ),
+                })
             })
             .collect()
     }
@@ -498,11 +446,8 @@ impl Explain<'_, '_, '_> {
 
     fn conditional(&self, deny: &Path, paths: &[Path]) -> Evaluation {
         let mut pending = Vec::new();
-        let unknown_hits = deny
-            .hits
-            .iter()
-            .chain(paths.iter().flat_map(|p| p.hits.iter()))
-            .filter(|h| h.tri == Tri::Unknown);
+        let unknown_hits =
+            deny.hits.iter().chain(paths.iter().flat_map(|p| p.hits.iter())).filter(|h| h.tri == Tri::Unknown);
         for h in unknown_hits {
             if pending.iter().any(|p: &Pending| p.statement == h.at) {
                 continue;
@@ -515,16 +460,8 @@ impl Explain<'_, '_, '_> {
         let reasons = pending
             .iter()
             .map(|p| {
-                let verb = if p.statement.effect == Effect::Deny {
-                    "denies"
-                } else {
-                    "allows"
-                };
-                format!(
-                    "{} {verb} it only when {}",
-                    p.statement.describe(),
-                    p.conditions.join(" and ")
-                )
+                let verb = if p.statement.effect == Effect::Deny { "denies" } else { "allows" };
+                format!("{} {verb} it only when {}", p.statement.describe(), p.conditions.join(" and "))
             })
             .collect();
         Evaluation {
@@ -546,10 +483,7 @@ pub fn with_request_keys(mut ctx: Context, caller: &Caller, resource: &str) -> C
         ctx.set_default("aws:PrincipalAccount", vec![account.to_string()]);
     }
     if *caller != Caller::Anonymous {
-        ctx.set_default(
-            "aws:PrincipalType",
-            vec![caller.principal_type().to_string()],
-        );
+        ctx.set_default("aws:PrincipalType", vec![caller.principal_type().to_string()]);
         let is_service = matches!(caller, Caller::Service(_));
         ctx.set_default("aws:PrincipalIsAWSService", vec![is_service.to_string()]);
     }

@@ -7,9 +7,7 @@ use serde_json::{Map, Value};
 use thiserror::Error;
 
 use super::condition::Operator;
-use super::document::{
-    Condition, Effect, Policy, PrincipalEntry, Principals, Statement, Target, Targets, Version,
-};
+use super::document::{Condition, Effect, Policy, PrincipalEntry, Principals, Statement, Target, Targets, Version};
 use super::pattern::Pattern;
 
 /// Why a document could not be read. `path` points at the offending element.
@@ -21,10 +19,7 @@ pub struct PolicyError {
 }
 
 fn err<T>(path: &str, message: impl Into<String>) -> Result<T, PolicyError> {
-    Err(PolicyError {
-        path: path.to_string(),
-        message: message.into(),
-    })
+    Err(PolicyError { path: path.to_string(), message: message.into() })
 }
 
 /// Parses policy text. AWS returns IAM documents URL-encoded; text that does not start
@@ -43,11 +38,7 @@ pub fn parse(text: &str) -> Result<Policy, PolicyError> {
     };
     let value: Value = serde_json::from_str(json_text).map_err(|e| PolicyError {
         path: "document".into(),
-        message: format!(
-            "invalid JSON at line {} column {}: {e}",
-            e.line(),
-            e.column()
-        ),
+        message: format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()),
     })?;
     parse_value(&value)
 }
@@ -81,11 +72,7 @@ pub fn parse_value(value: &Value) -> Result<Policy, PolicyError> {
         .enumerate()
         .map(|(i, s)| parse_statement(s, version, &format!("Statement[{i}]")))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Policy {
-        version,
-        id,
-        statements,
-    })
+    Ok(Policy { version, id, statements })
 }
 
 fn parse_version(v: &Value) -> Result<Version, PolicyError> {
@@ -107,11 +94,9 @@ fn string(v: &Value, path: &str) -> Result<String, PolicyError> {
 fn strings(v: &Value, path: &str) -> Result<Vec<String>, PolicyError> {
     match v {
         Value::String(s) => Ok(vec![s.clone()]),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| string(item, &format!("{path}[{i}]")))
-            .collect(),
+        Value::Array(items) => {
+            items.iter().enumerate().map(|(i, item)| string(item, &format!("{path}[{i}]"))).collect()
+        }
         _ => err(path, "must be a string or a list of strings"),
     }
 }
@@ -196,10 +181,7 @@ fn collect_elements<'a>(s: &'a Map<String, Value>, path: &str) -> Result<Raw<'a>
 }
 
 fn targets(v: &Value, negated: bool, variables: bool, path: &str) -> Result<Targets, PolicyError> {
-    let values = strings(v, path)?
-        .iter()
-        .map(|text| Target::new(text, variables))
-        .collect();
+    let values = strings(v, path)?.iter().map(|text| Target::new(text, variables)).collect();
     Ok(Targets { negated, values })
 }
 
@@ -257,12 +239,7 @@ fn parse_conditions(v: &Value, variables: bool, path: &str) -> Result<Vec<Condit
             let values = condition_values(values, &format!("{here}.{key}"))?;
             let syntax = operator.syntax(variables);
             let patterns = values.iter().map(|v| Pattern::compile(v, syntax)).collect();
-            out.push(Condition {
-                operator: operator.clone(),
-                key: key.clone(),
-                values,
-                patterns,
-            });
+            out.push(Condition { operator: operator.clone(), key: key.clone(), values, patterns });
         }
     }
     Ok(out)
@@ -273,10 +250,7 @@ fn condition_values(v: &Value, path: &str) -> Result<Vec<String>, PolicyError> {
         Value::String(s) => Ok(s.clone()),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Number(n) => Ok(n.to_string()),
-        _ => err(
-            path,
-            "condition values must be strings, booleans or numbers",
-        ),
+        _ => err(path, "condition values must be strings, booleans or numbers"),
     };
     match v {
         Value::Array(items) => items.iter().map(scalar).collect(),

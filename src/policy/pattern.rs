@@ -81,11 +81,7 @@ impl Pattern {
         }
         flush(&mut literal, &mut pieces);
         let has_vars = pieces.iter().any(|p| matches!(p, Piece::Var { .. }));
-        let fixed = if has_vars {
-            None
-        } else {
-            Some(pieces.iter().flat_map(piece_tokens).collect())
-        };
+        let fixed = if has_vars { None } else { Some(pieces.iter().flat_map(piece_tokens).collect()) };
         Pattern { pieces, fixed }
     }
 
@@ -143,27 +139,14 @@ fn variable(inner: &str) -> Piece {
     match inner.split_once(',') {
         Some((key, default)) => {
             let default = default.trim();
-            let default = default
-                .strip_prefix('\'')
-                .and_then(|d| d.strip_suffix('\''))
-                .unwrap_or(default);
-            Piece::Var {
-                key: key.trim().to_string(),
-                default: Some(default.to_string()),
-            }
+            let default = default.strip_prefix('\'').and_then(|d| d.strip_suffix('\'')).unwrap_or(default);
+            Piece::Var { key: key.trim().to_string(), default: Some(default.to_string()) }
         }
-        None => Piece::Var {
-            key: inner.to_string(),
-            default: None,
-        },
+        None => Piece::Var { key: inner.to_string(), default: None },
     }
 }
 
-fn variable_value<'a>(
-    key: &str,
-    default: &'a Option<String>,
-    ctx: &'a Context,
-) -> Result<&'a str, Resolved> {
+fn variable_value<'a>(key: &str, default: &'a Option<String>, ctx: &'a Context) -> Result<&'a str, Resolved> {
     match ctx.get(key) {
         Lookup::Present([one]) => Ok(one.as_str()),
         Lookup::Unknown => Err(Resolved::Unknown),
@@ -233,10 +216,7 @@ pub fn equals(toks: &[Tok], text: &str, fold: bool) -> bool {
 mod tests {
     use super::*;
 
-    const GLOB: Syntax = Syntax {
-        wildcards: true,
-        variables: true,
-    };
+    const GLOB: Syntax = Syntax { wildcards: true, variables: true };
 
     fn m(pattern: &str, text: &str) -> bool {
         match Pattern::compile(pattern, GLOB).resolve(&Context::closed()) {
@@ -266,50 +246,29 @@ mod tests {
         let mut ctx = Context::closed();
         ctx.set("aws:username", vec!["alice".into()]);
         let p = Pattern::compile("home/${aws:username}/*", GLOB);
-        let Resolved::Ready(t) = p.resolve(&ctx) else {
-            panic!("should resolve")
-        };
+        let Resolved::Ready(t) = p.resolve(&ctx) else { panic!("should resolve") };
         assert!(glob(&t, "home/alice/x", false));
         assert!(!glob(&t, "home/bob/x", false));
         let p = Pattern::compile("${aws:missing}", GLOB);
         assert_eq!(p.resolve(&ctx), Resolved::Unresolvable);
         let p = Pattern::compile("${aws:missing, 'dflt'}", GLOB);
-        assert_eq!(
-            p.resolve(&ctx),
-            Resolved::Ready("dflt".chars().map(Tok::Ch).collect())
-        );
-        assert_eq!(
-            Pattern::compile("${aws:x}", GLOB).resolve(&Context::open()),
-            Resolved::Unknown
-        );
+        assert_eq!(p.resolve(&ctx), Resolved::Ready("dflt".chars().map(Tok::Ch).collect()));
+        assert_eq!(Pattern::compile("${aws:x}", GLOB).resolve(&Context::open()), Resolved::Unknown);
         // A value's own `*` is literal.
         ctx.set("k", vec!["*".into()]);
-        let Resolved::Ready(t) = Pattern::compile("${k}", GLOB).resolve(&ctx) else {
-            panic!("should resolve")
-        };
+        let Resolved::Ready(t) = Pattern::compile("${k}", GLOB).resolve(&ctx) else { panic!("should resolve") };
         assert!(!glob(&t, "abc", false));
     }
 
     #[test]
     fn no_variables_in_old_version() {
-        let p = Pattern::compile(
-            "${aws:username}",
-            Syntax {
-                wildcards: true,
-                variables: false,
-            },
-        );
-        assert!(
-            matches!(p.resolve(&Context::closed()), Resolved::Ready(t) if glob(&t, "${aws:username}", false))
-        );
+        let p = Pattern::compile("${aws:username}", Syntax { wildcards: true, variables: false });
+        assert!(matches!(p.resolve(&Context::closed()), Resolved::Ready(t) if glob(&t, "${aws:username}", false)));
     }
 
     #[test]
     fn fold_and_equals() {
-        let t: Vec<Tok> = "S3:Get*"
-            .chars()
-            .map(|c| if c == '*' { Tok::Any } else { Tok::Ch(c) })
-            .collect();
+        let t: Vec<Tok> = "S3:Get*".chars().map(|c| if c == '*' { Tok::Any } else { Tok::Ch(c) }).collect();
         assert!(glob(&t, "s3:getobject", true));
         assert!(!glob(&t, "s3:getobject", false));
         let lit: Vec<Tok> = "a*".chars().map(Tok::Ch).collect();

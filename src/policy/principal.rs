@@ -77,9 +77,7 @@ impl Caller {
             return Ok(Caller::Anonymous);
         }
         if is_account_id(text) {
-            return Ok(Caller::Root {
-                account: text.to_string(),
-            });
+            return Ok(Caller::Root { account: text.to_string() });
         }
         if !text.starts_with("arn:") {
             if text.contains('.') && !text.contains(':') && !text.contains('/') {
@@ -107,10 +105,7 @@ impl Caller {
     pub fn has_identity_policies(&self) -> bool {
         matches!(
             self,
-            Caller::User { .. }
-                | Caller::Role { .. }
-                | Caller::Session { .. }
-                | Caller::FederatedUser { .. }
+            Caller::User { .. } | Caller::Role { .. } | Caller::Session { .. } | Caller::FederatedUser { .. }
         )
     }
 
@@ -123,9 +118,9 @@ impl Caller {
                 let partition = arn::split(arn).map_or("aws", |p| p[1]);
                 Some(format!("arn:{partition}:iam::{account}:role/{role}"))
             }
-            Caller::User { arn, .. }
-            | Caller::Role { arn, .. }
-            | Caller::FederatedUser { arn, .. } => Some(arn.clone()),
+            Caller::User { arn, .. } | Caller::Role { arn, .. } | Caller::FederatedUser { arn, .. } => {
+                Some(arn.clone())
+            }
         }
     }
 
@@ -161,17 +156,13 @@ impl Caller {
             }
         }
         match self {
-            Caller::User { arn, .. }
-            | Caller::FederatedUser { arn, .. }
-            | Caller::Session { arn, .. }
+            Caller::User { arn, .. } | Caller::FederatedUser { arn, .. } | Caller::Session { arn, .. }
                 if arn == value =>
             {
                 Some(MatchKind::Direct)
             }
             Caller::Role { arn, .. } if arn == value => Some(MatchKind::RoleArn),
-            Caller::Session { account, role, .. } if names_role(value, account, role) => {
-                Some(MatchKind::RoleArn)
-            }
+            Caller::Session { account, role, .. } if names_role(value, account, role) => Some(MatchKind::RoleArn),
             _ => None,
         }
     }
@@ -193,14 +184,10 @@ impl Caller {
             Caller::Anonymous => false,
             Caller::Service(_) => listed(MatchKind::Direct),
             Caller::Root { .. } => account_listed(),
-            Caller::User { .. } | Caller::FederatedUser { .. } => {
-                account_listed() && listed(MatchKind::Direct)
-            }
+            Caller::User { .. } | Caller::FederatedUser { .. } => account_listed() && listed(MatchKind::Direct),
             // A role ARN covers the role and its sessions; a session ARN alone leaves the
             // role layer unlisted.
-            Caller::Role { .. } | Caller::Session { .. } => {
-                account_listed() && listed(MatchKind::RoleArn)
-            }
+            Caller::Role { .. } | Caller::Session { .. } => account_listed() && listed(MatchKind::RoleArn),
         }
     }
 }
@@ -241,25 +228,17 @@ fn parse_arn(text: &str) -> Result<Caller, String> {
     match service {
         "iam" if resource == "root" => Ok(Caller::Root { account }),
         "iam" if resource.starts_with("user/") => Ok(Caller::User { arn, account }),
-        "iam" if resource.starts_with("role/") => Ok(Caller::Role {
-            name: last(resource),
-            arn,
-            account,
-        }),
+        "iam" if resource.starts_with("role/") => Ok(Caller::Role { name: last(resource), arn, account }),
         "sts" if resource.starts_with("assumed-role/") => {
             let mut it = resource.split('/');
             match (it.next(), it.next(), it.next()) {
-                (_, Some(role), Some(_)) if !role.is_empty() => Ok(Caller::Session {
-                    role: role.to_string(),
-                    arn,
-                    account,
-                }),
+                (_, Some(role), Some(_)) if !role.is_empty() => {
+                    Ok(Caller::Session { role: role.to_string(), arn, account })
+                }
                 _ => Err(bad()),
             }
         }
-        "sts" if resource.starts_with("federated-user/") => {
-            Ok(Caller::FederatedUser { arn, account })
-        }
+        "sts" if resource.starts_with("federated-user/") => Ok(Caller::FederatedUser { arn, account }),
         _ => Err(bad()),
     }
 }
@@ -275,14 +254,8 @@ mod tests {
     #[test]
     fn parses_callers() {
         assert_eq!(Caller::parse("anonymous"), Ok(Caller::Anonymous));
-        assert_eq!(
-            Caller::parse("s3.amazonaws.com"),
-            Ok(Caller::Service("s3.amazonaws.com".into()))
-        );
-        assert!(matches!(
-            Caller::parse("arn:aws:iam::111122223333:root"),
-            Ok(Caller::Root { .. })
-        ));
+        assert_eq!(Caller::parse("s3.amazonaws.com"), Ok(Caller::Service("s3.amazonaws.com".into())));
+        assert!(matches!(Caller::parse("arn:aws:iam::111122223333:root"), Ok(Caller::Root { .. })));
         assert!(matches!(
             Caller::parse("arn:aws:sts::111122223333:assumed-role/r/s"),
             Ok(Caller::Session { ref role, .. }) if role == "r"
@@ -294,42 +267,21 @@ mod tests {
     #[test]
     fn role_arn_matches_its_sessions_across_paths() {
         let s = Caller::parse("arn:aws:sts::111122223333:assumed-role/r/s").expect("valid");
-        assert_eq!(
-            s.match_entry(&aws("arn:aws:iam::111122223333:role/path/r")),
-            Some(MatchKind::RoleArn)
-        );
-        assert_eq!(
-            s.match_entry(&aws("arn:aws:iam::111122223333:role/other")),
-            None
-        );
-        assert_eq!(
-            s.match_entry(&aws("111122223333")),
-            Some(MatchKind::Account)
-        );
-        assert_eq!(
-            s.match_entry(&aws("arn:aws:sts::111122223333:assumed-role/r/s")),
-            Some(MatchKind::Direct)
-        );
+        assert_eq!(s.match_entry(&aws("arn:aws:iam::111122223333:role/path/r")), Some(MatchKind::RoleArn));
+        assert_eq!(s.match_entry(&aws("arn:aws:iam::111122223333:role/other")), None);
+        assert_eq!(s.match_entry(&aws("111122223333")), Some(MatchKind::Account));
+        assert_eq!(s.match_entry(&aws("arn:aws:sts::111122223333:assumed-role/r/s")), Some(MatchKind::Direct));
         // No partial wildcards in principals.
-        assert_eq!(
-            s.match_entry(&aws("arn:aws:iam::111122223333:role/*")),
-            None
-        );
+        assert_eq!(s.match_entry(&aws("arn:aws:iam::111122223333:role/*")), None);
         let role = Caller::parse("arn:aws:iam::111122223333:role/path/r").expect("valid");
-        assert_eq!(
-            role.match_entry(&aws("arn:aws:iam::111122223333:role/r")),
-            None
-        );
+        assert_eq!(role.match_entry(&aws("arn:aws:iam::111122223333:role/r")), None);
     }
 
     #[test]
     fn not_principal_needs_every_layer() {
         let bob = Caller::parse("arn:aws:iam::111122223333:user/bob").expect("valid");
         assert!(!bob.excluded_by(&[aws("arn:aws:iam::111122223333:user/bob")]));
-        assert!(bob.excluded_by(&[
-            aws("arn:aws:iam::111122223333:user/bob"),
-            aws("111122223333")
-        ]));
+        assert!(bob.excluded_by(&[aws("arn:aws:iam::111122223333:user/bob"), aws("111122223333")]));
         assert!(bob.excluded_by(&[PrincipalEntry::Anyone]));
         assert!(!Caller::Anonymous.excluded_by(&[aws("111122223333")]));
     }

@@ -48,18 +48,13 @@ pub fn with_condition(mut statement: Value, condition: Value) -> Value {
 pub struct Case(pub Value);
 
 pub fn case(name: &str, principal: &str, action: &str, resource: &str) -> Case {
-    Case(
-        json!({"name": name, "principal": principal, "action": action, "resource": resource,
-        "context": {}, "identity_policies": [], "resource_policy": null, "permission_boundary": null}),
-    )
+    Case(json!({"name": name, "principal": principal, "action": action, "resource": resource,
+        "context": {}, "identity_policies": [], "resource_policy": null, "permission_boundary": null}))
 }
 
 impl Case {
     pub fn id(mut self, statements: Vec<Value>) -> Case {
-        self.0["identity_policies"]
-            .as_array_mut()
-            .unwrap()
-            .push(doc(statements));
+        self.0["identity_policies"].as_array_mut().unwrap().push(doc(statements));
         self
     }
     pub fn res(mut self, statements: Vec<Value>) -> Case {
@@ -98,12 +93,7 @@ pub fn run(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn lambdascope");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -114,21 +104,11 @@ pub fn check_cases(cases: Vec<Value>) {
     let out = run(&["simulate", "--format", "json", "-"], &input);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let lines: Vec<Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect();
-    assert_eq!(
-        lines.len(),
-        cases.len(),
-        "one line per case; stderr: {stderr}"
-    );
+    let lines: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    assert_eq!(lines.len(), cases.len(), "one line per case; stderr: {stderr}");
     let mut failures = Vec::new();
     for (case, line) in cases.iter().zip(&lines) {
-        let got = line
-            .get("decision")
-            .and_then(Value::as_str)
-            .unwrap_or("<error>");
+        let got = line.get("decision").and_then(Value::as_str).unwrap_or("<error>");
         if got != case["expect"] {
             failures.push(format!(
                 "{}: expected {}, got {got}\n    reasons: {}\n    error: {}",
@@ -136,16 +116,6 @@ pub fn check_cases(cases: Vec<Value>) {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases wrong:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
-    assert!(
-        out.status.success(),
-        "exit {:?}; stderr: {stderr}",
-        out.status.code()
-    );
+    assert!(failures.is_empty(), "{} of {} cases wrong:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(out.status.success(), "exit {:?}; stderr: {stderr}", out.status.code());
 }
