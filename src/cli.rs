@@ -11,8 +11,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     about = "Who can invoke each AWS Lambda function, and what each function can reach.",
     long_about = "Who can invoke each AWS Lambda function, and what each function can reach.\n\n\
         Reads an account into a snapshot and answers permission questions with IAM's own \
-        evaluation rules. Try it without an AWS account: `lambdascope --demo summary`.",
-    after_help = "Exit codes: 0 success, 1 error, 2 bad command line, 3 some input cases were rejected (simulate).",
+        evaluation rules. Without --demo or --snapshot, commands read the live account named \
+        by the usual AWS settings (read-only; AWSLambda_ReadOnlyAccess is enough). \
+        Try it without an AWS account: `lambdascope --demo summary`.",
+    after_help = "Exit codes: 0 success, 1 error, 2 bad command line, 3 some input cases were rejected (simulate), \
+                  4 the snapshot is partial (fetch).",
     subcommand_required = true,
     arg_required_else_help = true
 )]
@@ -35,6 +38,39 @@ pub struct Global {
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+/// How to reach a live account (when neither --demo nor --snapshot is given). The usual
+/// AWS settings apply too: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, SSO and assume-role
+/// profiles.
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// AWS profile to use (default: AWS_PROFILE or "default").
+    #[arg(long, global = true, value_name = "NAME", help_heading = "Live account")]
+    pub profile: Option<String>,
+    /// AWS region to read (default: AWS_REGION or the profile's region).
+    #[arg(long, global = true, value_name = "REGION", help_heading = "Live account")]
+    pub region: Option<String>,
+    /// Send every AWS request to this endpoint (LocalStack, moto; default: AWS_ENDPOINT_URL).
+    #[arg(long, global = true, value_name = "URL", help_heading = "Live account")]
+    pub endpoint_url: Option<String>,
+    /// Lambda GetPolicy requests per second (AWS allows 15/s per account and region).
+    #[arg(long, global = true, value_name = "N", default_value_t = 15.0, help_heading = "Live account")]
+    pub policy_rate: f64,
+    /// Other Lambda requests per second (AWS allows 15/s per account and region).
+    #[arg(long, global = true, value_name = "N", default_value_t = 15.0, help_heading = "Live account")]
+    pub lambda_rate: f64,
+    /// IAM requests per second (AWS publishes no rate; heavy crawls get throttled).
+    #[arg(long, global = true, value_name = "N", default_value_t = 20.0, help_heading = "Live account")]
+    pub iam_rate: f64,
+    /// Requests in flight at once.
+    #[arg(long, global = true, value_name = "N", default_value_t = 8, help_heading = "Live account")]
+    pub concurrency: usize,
+    /// No progress on stderr while reading the account.
+    #[arg(long, short, global = true, help_heading = "Live account")]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -45,6 +81,16 @@ pub enum Format {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Read the live account into a snapshot file (read-only: List/Get calls only).
+    ///
+    /// Progress goes to stderr; the snapshot to FILE (created with mode 0600) or stdout.
+    /// Exit status 0 means everything was read; 4 means the snapshot is partial (see its
+    /// gaps: what could not be read and why).
+    Fetch {
+        /// Where to write the snapshot (default: standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Print what the loaded account holds: functions, versions, aliases, policies, gaps.
     Summary,
     /// Decide IAM requests offline, from a file of cases (no account needed).

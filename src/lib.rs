@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod demo;
+pub mod fetch;
 pub mod model;
 pub mod policy;
 pub mod text;

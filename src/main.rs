@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     match cmd::run(&cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::PartialInput) => ExitCode::from(3),
+        Ok(Outcome::PartialSnapshot) => ExitCode::from(4),
         Err(err) => {
             let message = format!("{err:#}");
             eprintln!("lambdascope: error: {}", lambdascope::text::sanitize(&message));

@@ -1,17 +1,20 @@
 //! Non-interactive subcommands, one file each, and what they share: loading the account
 //! and printing. Errors here are `anyhow` (this is the edge).
 
+mod fetch;
+mod progress;
 mod simulate;
 mod summary;
 
 use std::path::Path;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 
 use crate::cli::{Cli, Command, Global};
 use crate::demo;
 use crate::model::{Snapshot, SnapshotSource};
 
+pub use fetch::run as fetch;
 pub use simulate::run as simulate;
 pub use summary::run as summary;
 
@@ -21,16 +24,19 @@ pub enum Outcome {
     Success,
     /// Some input was rejected, the rest was answered (exit 3).
     PartialInput,
+    /// The account was read only in part (exit 4).
+    PartialSnapshot,
 }
 
 pub fn run(cli: &Cli) -> Result<Outcome> {
     match &cli.command {
         Command::Summary => summary(&cli.global),
+        Command::Fetch { output } => fetch(&cli.global, output.as_deref()),
         Command::Simulate { file } => simulate(file, cli.global.format),
     }
 }
 
-/// The account the command works on, from `--demo` or `--snapshot`.
+/// The account the command works on: `--demo`, `--snapshot FILE`, or the live account.
 pub fn load_account(global: &Global) -> Result<(Snapshot, SnapshotSource)> {
     if global.demo {
         let snap = Snapshot::from_json(demo::JSON).context("the embedded demo account is invalid")?;
@@ -38,10 +44,10 @@ pub fn load_account(global: &Global) -> Result<(Snapshot, SnapshotSource)> {
     }
     match &global.snapshot {
         Some(path) => Ok((load_file(path)?, SnapshotSource::File(path.display().to_string()))),
-        None => bail!(
-            "no account to read: pass --demo for the embedded demo account or --snapshot FILE for a saved one \
-             (reading a live account is not part of this build yet)"
-        ),
+        None => {
+            let fetched = fetch::live(&global.aws)?;
+            Ok((fetched.snapshot, SnapshotSource::Live))
+        }
     }
 }
 

@@ -22,6 +22,7 @@ fn source_label(source: &SnapshotSource) -> String {
     match source {
         SnapshotSource::Demo => "demo".into(),
         SnapshotSource::File(path) => path.clone(),
+        SnapshotSource::Live => "live".into(),
     }
 }
 

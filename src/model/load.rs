@@ -29,6 +29,8 @@ pub enum LoadError {
 pub enum SnapshotSource {
     Demo,
     File(String),
+    /// Read from AWS just now.
+    Live,
 }
 
 #[derive(Deserialize)]

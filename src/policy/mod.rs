@@ -17,6 +17,6 @@ pub mod tri;
 pub use context::{Context, Lookup};
 pub use document::{Condition, Effect, Policy, PrincipalEntry, Principals, Statement, Targets};
 pub use eval::{Decision, Evaluation, Named, Pending, Policies, Request, StatementRef, evaluate, with_request_keys};
-pub use parse::{PolicyError, parse, parse_value};
+pub use parse::{PolicyError, decode_document, parse, parse_value};
 pub use principal::{Caller, MatchKind};
 pub use tri::Tri;

@@ -258,6 +258,15 @@ fn condition_values(v: &Value, path: &str) -> Result<Vec<String>, PolicyError> {
     }
 }
 
+/// The JSON text of a policy document as IAM returns it: URL-encoded documents (those not
+/// starting with `{`) are decoded, others returned as they are.
+pub fn decode_document(text: &str) -> String {
+    if text.trim_start().starts_with('{') {
+        return text.to_string();
+    }
+    percent_decode(text.trim()).unwrap_or_else(|| text.to_string())
+}
+
 /// Decodes `%XX` escapes. `+` is kept: IAM encodes a space as `%20`.
 fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();

@@ -1,0 +1,123 @@
+//! `lambdascope fetch`: read the live account into a snapshot file, with progress on
+//! stderr and a report at the end. Also the live mode every other command uses.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+
+use super::progress::Progress;
+use super::{Outcome, emit};
+use crate::cli::{AwsArgs, Global};
+use crate::fetch::{self, FetchOptions, Fetched};
+use crate::text::sanitize;
+
+pub fn run(global: &Global, output: Option<&Path>) -> Result<Outcome> {
+    let fetched = live(&global.aws)?;
+    let json = fetched.snapshot.to_json();
+    match output {
+        Some(path) => write_private(path, &json)?,
+        None => emit(&json)?,
+    }
+    if !global.aws.quiet {
+        eprint!("{}", report(&fetched, output));
+    }
+    Ok(if fetched.snapshot.gaps.is_empty() { Outcome::Success } else { Outcome::PartialSnapshot })
+}
+
+fn options(aws: &AwsArgs) -> FetchOptions {
+    FetchOptions {
+        profile: aws.profile.clone(),
+        region: aws.region.clone(),
+        endpoint_url: aws.endpoint_url.clone(),
+        lambda_policy_rate: aws.policy_rate,
+        lambda_rate: aws.lambda_rate,
+        iam_rate: aws.iam_rate,
+        concurrency: aws.concurrency,
+        ..FetchOptions::default()
+    }
+}
+
+/// Reads the live account, showing progress unless `--quiet`.
+pub fn live(aws: &AwsArgs) -> Result<Fetched> {
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+    let opts = options(aws);
+    runtime.block_on(async {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let shown = (!aws.quiet).then(|| tokio::spawn(Progress::new().show(rx)));
+        let fetched = fetch::fetch(&opts, Some(tx)).await;
+        if let Some(task) = shown {
+            let _ = task.await;
+        }
+        Ok(fetched?)
+    })
+}
+
+/// Writes the snapshot readable by its owner only, replacing `path` atomically so an
+/// interrupted write never leaves half a file behind.
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The closing report: what was read, the calls it took, what is missing, how long.
+fn report(fetched: &Fetched, output: Option<&Path>) -> String {
+    let snap = &fetched.snapshot;
+    let s = snap.summary();
+    let total: u64 = fetched.calls.values().sum();
+    let mut out = format!(
+        "read account {} ({}) in {:.1}s\n  {} functions, {} versions, {} aliases, {} resource-policy statements, {} URLs, \
+         {} event source mappings\n  {} roles, {} managed policies, {} users, {} groups\n",
+        s.account_id,
+        s.region,
+        fetched.elapsed.as_secs_f64(),
+        s.functions,
+        s.versions,
+        s.aliases,
+        s.resource_policy_statements,
+        s.function_urls,
+        s.event_source_mappings,
+        s.roles,
+        s.managed_policies,
+        s.users,
+        s.groups
+    );
+    out.push_str(&format!("  {total} API calls:\n"));
+    for (op, n) in &fetched.calls {
+        out.push_str(&format!("    {op:<40} {n:>6}\n"));
+    }
+    if snap.gaps.is_empty() {
+        out.push_str("  complete: nothing was left unread\n");
+    } else {
+        out.push_str(&format!("  partial: {} gaps (what could not be read)\n", snap.gaps.len()));
+        for g in snap.gaps.iter().take(20) {
+            out.push_str(&format!(
+                "    {} {} on {}\n",
+                sanitize(&g.operation),
+                g.reason.as_str(),
+                sanitize(&g.resource)
+            ));
+        }
+        if snap.gaps.len() > 20 {
+            out.push_str(&format!("    ... and {} more (see \"gaps\" in the snapshot)\n", snap.gaps.len() - 20));
+        }
+    }
+    if let Some(path) = output {
+        out.push_str(&format!("snapshot written to {}\n", path.display()));
+    }
+    out
+}

@@ -1,0 +1,88 @@
+//! Fetch progress on stderr: one redrawn line on a terminal, plain lines otherwise.
+
+use std::io::{IsTerminal, Write};
+
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::fetch::Event;
+use crate::text::sanitize;
+
+pub struct Progress {
+    tty: bool,
+    phase: &'static str,
+    done: usize,
+    total: usize,
+    calls: u64,
+    gaps: usize,
+}
+
+impl Progress {
+    pub fn new() -> Progress {
+        Progress { tty: std::io::stderr().is_terminal(), phase: "starting", done: 0, total: 0, calls: 0, gaps: 0 }
+    }
+
+    /// Shows events until the fetch drops its sender.
+    pub async fn show(mut self, mut events: UnboundedReceiver<Event>) {
+        while let Some(event) = events.recv().await {
+            self.apply(event);
+        }
+        if self.tty {
+            eprint!("\r\x1b[2K");
+        }
+    }
+
+    fn apply(&mut self, event: Event) {
+        match event {
+            Event::Identity { account, caller_arn } => {
+                self.line(&format!("reading account {} as {}", sanitize(&account), sanitize(&caller_arn)))
+            }
+            Event::Phase(p) => {
+                self.phase = p;
+                if !self.tty {
+                    self.line(p);
+                }
+            }
+            Event::Listed { functions } => self.total = functions,
+            Event::Function { done, total, .. } => {
+                self.done = done;
+                self.total = total;
+                if !self.tty && (done == total || done % 100 == 0) {
+                    self.line(&format!("  {done}/{total} functions"));
+                }
+            }
+            Event::Gap(g) if !self.tty => {
+                self.gaps += 1;
+                self.line(&format!(
+                    "  gap: {} {} on {}",
+                    sanitize(&g.operation),
+                    g.reason.as_str(),
+                    sanitize(&g.resource)
+                ));
+            }
+            Event::Gap(_) => self.gaps += 1,
+            Event::Call { total, .. } => self.calls = total,
+            Event::Role(_) => {}
+        }
+        if self.tty {
+            self.redraw();
+        }
+    }
+
+    fn line(&self, text: &str) {
+        if self.tty {
+            eprint!("\r\x1b[2K");
+        }
+        eprintln!("{text}");
+    }
+
+    fn redraw(&self) {
+        const WIDTH: usize = 24;
+        let filled = (self.done * WIDTH).checked_div(self.total).unwrap_or(0).min(WIDTH);
+        let bar: String = "█".repeat(filled) + &"░".repeat(WIDTH - filled);
+        eprint!(
+            "\r\x1b[2K{} ▕{bar}▏ {}/{} functions · {} calls · {} gaps",
+            self.phase, self.done, self.total, self.calls, self.gaps
+        );
+        let _ = std::io::stderr().flush();
+    }
+}

@@ -1,0 +1,111 @@
+//! Building the SDK clients from the usual AWS settings, and recording every operation
+//! they actually send (each attempt, retries included). The record is both the
+//! per-operation call count in the fetch summary and the proof that only `List*`/`Get*`
+//! operations ever leave the machine.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::{Event, FetchError, FetchOptions};
+
+/// Every operation sent, as `service:Operation` -> attempts.
+#[derive(Debug, Default)]
+pub struct CallLog {
+    counts: Mutex<BTreeMap<String, u64>>,
+}
+
+impl CallLog {
+    fn record(&self, name: String) -> u64 {
+        let mut counts = self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *counts.entry(name).or_insert(0) += 1;
+        counts.values().sum()
+    }
+
+    pub fn snapshot(&self) -> BTreeMap<String, u64> {
+        self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Recorder {
+    log: Arc<CallLog>,
+    events: Option<UnboundedSender<Event>>,
+}
+
+impl Intercept for Recorder {
+    fn name(&self) -> &'static str {
+        "lambdascope-call-recorder"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let name = match cfg.load::<Metadata>() {
+            Some(md) => format!("{}:{}", md.service().to_ascii_lowercase(), md.name()),
+            None => "unknown:Unknown".to_string(),
+        };
+        let total = self.log.record(name.clone());
+        if let Some(tx) = &self.events {
+            let _ = tx.send(Event::Call { operation: name, total });
+        }
+        Ok(())
+    }
+}
+
+/// The clients one fetch uses, all sharing one configuration and one call log.
+pub struct Clients {
+    pub lambda: aws_sdk_lambda::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub sts: aws_sdk_sts::Client,
+    pub region: String,
+    pub log: Arc<CallLog>,
+}
+
+pub async fn clients(opts: &FetchOptions, events: Option<UnboundedSender<Event>>) -> Result<Clients, FetchError> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .operation_timeout(Duration::from_secs(120))
+                .operation_attempt_timeout(Duration::from_secs(30))
+                .build(),
+        );
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &opts.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let sdk = loader.load().await;
+    let region = sdk.region().map(|r| r.to_string()).ok_or(FetchError::NoRegion)?;
+    let log = Arc::new(CallLog::default());
+    let recorder = Recorder { log: log.clone(), events };
+    let lambda = aws_sdk_lambda::config::Builder::from(&sdk).interceptor(recorder.clone()).build();
+    let iam = aws_sdk_iam::config::Builder::from(&sdk).interceptor(recorder.clone()).build();
+    let sts = aws_sdk_sts::config::Builder::from(&sdk).interceptor(recorder).build();
+    Ok(Clients {
+        lambda: aws_sdk_lambda::Client::from_conf(lambda),
+        iam: aws_sdk_iam::Client::from_conf(iam),
+        sts: aws_sdk_sts::Client::from_conf(sts),
+        region,
+        log,
+    })
+}

@@ -1,0 +1,409 @@
+//! The IAM side: execution roles (trust policy, boundary, inline and attached policies),
+//! the managed policies they use (default version), and, where credentials allow, the
+//! account's other principals so identity-based callers can be found later.
+//!
+//! `GetAccountAuthorizationDetails` reads all of it in a few pages; when it is denied (it
+//! is under `AWSLambda_ReadOnlyAccess`) the per-entity calls that policy does grant are
+//! used instead, and what stays unreadable becomes a gap.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use aws_sdk_iam::types::EntityType;
+
+use super::{Ctx, Event};
+use crate::model::{Function, Group, InlinePolicy, ManagedPolicy, PolicyText, Role, User};
+use crate::policy::decode_document;
+
+#[derive(Debug, Default)]
+pub(super) struct Identities {
+    pub roles: Vec<Role>,
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    pub managed_policies: Vec<ManagedPolicy>,
+}
+
+fn document(raw: &str) -> PolicyText {
+    PolicyText::new(decode_document(raw))
+}
+
+fn inline(name: &str, raw: &str) -> InlinePolicy {
+    InlinePolicy { name: name.to_string(), document: document(raw) }
+}
+
+fn name_of(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+pub(super) async fn read(ctx: &Arc<Ctx>, functions: &[Function]) -> Identities {
+    let execution: BTreeSet<String> = functions
+        .iter()
+        .flat_map(|f| std::iter::once(f.role_arn.clone()).chain(f.versions.iter().map(|v| v.role_arn.clone())))
+        .filter(|arn| !arn.is_empty())
+        .collect();
+    let mut ids = match authorization_details(ctx).await {
+        Some(ids) => ids,
+        None => per_entity(ctx, &execution).await,
+    };
+    // Execution roles the listing did not return (deleted ones) are asked for one by one,
+    // which records why they are missing.
+    let known: BTreeSet<String> = ids.roles.iter().map(|r| r.arn.clone()).collect();
+    let missing: Vec<String> = execution.iter().filter(|a| !known.contains(*a)).cloned().collect();
+    ids.roles.extend(roles(ctx, missing).await);
+    let have: BTreeSet<String> = ids.managed_policies.iter().map(|p| p.arn.clone()).collect();
+    let wanted: BTreeSet<String> = attached_arns(&ids).into_iter().filter(|a| !have.contains(a)).collect();
+    ids.managed_policies.extend(managed_policies(ctx, wanted).await);
+    ids
+}
+
+/// Every managed policy ARN attached to a principal or used as a boundary.
+fn attached_arns(ids: &Identities) -> BTreeSet<String> {
+    let roles = ids.roles.iter().flat_map(|r| r.attached_policy_arns.iter().chain(&r.permission_boundary_arn));
+    let users = ids.users.iter().flat_map(|u| u.attached_policy_arns.iter().chain(&u.permission_boundary_arn));
+    let groups = ids.groups.iter().flat_map(|g| g.attached_policy_arns.iter());
+    roles.chain(users).chain(groups).cloned().collect()
+}
+
+/// One paged listing of every user, group, role and customer managed policy.
+async fn authorization_details(ctx: &Ctx) -> Option<Identities> {
+    let iam = &ctx.clients.iam;
+    let pages = ctx
+        .pages(
+            &ctx.iam,
+            |marker| {
+                iam.get_account_authorization_details()
+                    .filter(EntityType::User)
+                    .filter(EntityType::Role)
+                    .filter(EntityType::Group)
+                    .filter(EntityType::LocalManagedPolicy)
+                    .set_marker(marker)
+                    .send()
+            },
+            |page| {
+                let next = page.marker().map(str::to_string).filter(|_| page.is_truncated());
+                (vec![page], next)
+            },
+        )
+        .await;
+    let pages = match pages {
+        Ok(p) => p,
+        Err(failure) => {
+            ctx.gap("iam:GetAccountAuthorizationDetails", "*", &failure);
+            return None;
+        }
+    };
+    let mut ids = Identities::default();
+    for page in &pages {
+        ids.roles.extend(page.role_detail_list().iter().map(|r| {
+            Role {
+                arn: r.arn().unwrap_or_default().to_string(),
+                name: r.role_name().unwrap_or_default().to_string(),
+                path: r.path().unwrap_or("/").to_string(),
+                trust_policy: r.assume_role_policy_document().map(document),
+                permission_boundary_arn: r
+                    .permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn())
+                    .map(str::to_string),
+                inline_policies: r
+                    .role_policy_list()
+                    .iter()
+                    .map(|p| inline(p.policy_name().unwrap_or_default(), p.policy_document().unwrap_or_default()))
+                    .collect(),
+                attached_policy_arns: r
+                    .attached_managed_policies()
+                    .iter()
+                    .filter_map(|p| p.policy_arn().map(str::to_string))
+                    .collect(),
+            }
+        }));
+        ids.users.extend(page.user_detail_list().iter().map(|u| {
+            User {
+                arn: u.arn().unwrap_or_default().to_string(),
+                name: u.user_name().unwrap_or_default().to_string(),
+                path: u.path().unwrap_or("/").to_string(),
+                permission_boundary_arn: u
+                    .permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn())
+                    .map(str::to_string),
+                inline_policies: u
+                    .user_policy_list()
+                    .iter()
+                    .map(|p| inline(p.policy_name().unwrap_or_default(), p.policy_document().unwrap_or_default()))
+                    .collect(),
+                attached_policy_arns: u
+                    .attached_managed_policies()
+                    .iter()
+                    .filter_map(|p| p.policy_arn().map(str::to_string))
+                    .collect(),
+                groups: u.group_list().to_vec(),
+            }
+        }));
+        ids.groups.extend(page.group_detail_list().iter().map(|g| {
+            Group {
+                arn: g.arn().unwrap_or_default().to_string(),
+                name: g.group_name().unwrap_or_default().to_string(),
+                path: g.path().unwrap_or("/").to_string(),
+                inline_policies: g
+                    .group_policy_list()
+                    .iter()
+                    .map(|p| inline(p.policy_name().unwrap_or_default(), p.policy_document().unwrap_or_default()))
+                    .collect(),
+                attached_policy_arns: g
+                    .attached_managed_policies()
+                    .iter()
+                    .filter_map(|p| p.policy_arn().map(str::to_string))
+                    .collect(),
+            }
+        }));
+        ids.managed_policies.extend(page.policies().iter().filter_map(|p| {
+            let default = p.policy_version_list().iter().find(|v| v.is_default_version())?;
+            Some(ManagedPolicy {
+                arn: p.arn()?.to_string(),
+                name: p.policy_name().unwrap_or_default().to_string(),
+                default_version_id: default.version_id().unwrap_or_default().to_string(),
+                document: document(default.document().unwrap_or_default()),
+            })
+        }));
+    }
+    for r in &ids.roles {
+        ctx.emit(Event::Role(Box::new(r.clone())));
+    }
+    Some(ids)
+}
+
+/// The fallback when the one-call listing is denied: every role through `ListRoles` (which
+/// `AWSLambda_ReadOnlyAccess` grants) read one by one, then users and groups if allowed.
+async fn per_entity(ctx: &Arc<Ctx>, execution: &BTreeSet<String>) -> Identities {
+    let iam = &ctx.clients.iam;
+    let listed = ctx
+        .pages(
+            &ctx.iam,
+            |marker| iam.list_roles().set_marker(marker).send(),
+            |page| {
+                let next = page.marker().map(str::to_string).filter(|_| page.is_truncated());
+                (page.roles().iter().map(|r| r.arn().to_string()).collect(), next)
+            },
+        )
+        .await;
+    let mut arns: BTreeSet<String> = execution.clone();
+    match listed {
+        Ok(all) => arns.extend(all),
+        Err(failure) => ctx.gap("iam:ListRoles", "*", &failure),
+    }
+    Identities {
+        roles: roles(ctx, arns.into_iter().collect()).await,
+        users: users(ctx).await,
+        groups: groups(ctx).await,
+        managed_policies: Vec::new(),
+    }
+}
+
+async fn roles(ctx: &Arc<Ctx>, arns: Vec<String>) -> Vec<Role> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for arn in arns {
+        let ctx = ctx.clone();
+        tasks.spawn(async move { role(&ctx, &arn).await });
+    }
+    let mut out = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(Some(r)) = done {
+            ctx.emit(Event::Role(Box::new(r.clone())));
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// Reads one entity's inline policies (list, then each document) and attached policies.
+macro_rules! entity_policies {
+    ($ctx:expr, $arn:expr, $name:expr, $kind:literal, $list:ident, $get:ident, $attached:ident, $field:ident) => {{
+        let iam = &$ctx.clients.iam;
+        let names = $ctx
+            .pages(
+                &$ctx.iam,
+                |marker| iam.$list().$field($name).set_marker(marker).send(),
+                |page| {
+                    (page.policy_names().to_vec(), page.marker().map(str::to_string).filter(|_| page.is_truncated()))
+                },
+            )
+            .await;
+        let names = names.unwrap_or_else(|f| {
+            $ctx.gap(concat!("iam:List", $kind, "Policies"), $arn, &f);
+            Vec::new()
+        });
+        let mut inline_policies = Vec::new();
+        for policy in names {
+            let op = concat!("iam:Get", $kind, "Policy");
+            let resource = format!("{}/{policy}", $arn);
+            let request = iam.$get().$field($name).policy_name(&policy).send();
+            if let Some(out) = $ctx.read(&$ctx.iam, op, &resource, request).await {
+                inline_policies.push(inline(&policy, out.policy_document()));
+            }
+        }
+        let attached = $ctx
+            .pages(
+                &$ctx.iam,
+                |marker| iam.$attached().$field($name).set_marker(marker).send(),
+                |page| {
+                    let arns =
+                        page.attached_policies().iter().filter_map(|p| p.policy_arn().map(str::to_string)).collect();
+                    (arns, page.marker().map(str::to_string).filter(|_| page.is_truncated()))
+                },
+            )
+            .await;
+        let attached = attached.unwrap_or_else(|f| {
+            $ctx.gap(concat!("iam:ListAttached", $kind, "Policies"), $arn, &f);
+            Vec::new()
+        });
+        (inline_policies, attached)
+    }};
+}
+
+async fn role(ctx: &Ctx, arn: &str) -> Option<Role> {
+    let name = name_of(arn);
+    let got = ctx.read(&ctx.iam, "iam:GetRole", arn, ctx.clients.iam.get_role().role_name(name).send()).await?;
+    let r = got.role()?;
+    let (inline_policies, attached) = entity_policies!(
+        ctx,
+        arn,
+        name,
+        "Role",
+        list_role_policies,
+        get_role_policy,
+        list_attached_role_policies,
+        role_name
+    );
+    Some(Role {
+        arn: r.arn().to_string(),
+        name: r.role_name().to_string(),
+        path: r.path().to_string(),
+        trust_policy: r.assume_role_policy_document().map(document),
+        permission_boundary_arn: r
+            .permissions_boundary()
+            .and_then(|b| b.permissions_boundary_arn())
+            .map(str::to_string),
+        inline_policies,
+        attached_policy_arns: attached,
+    })
+}
+
+async fn users(ctx: &Ctx) -> Vec<User> {
+    let iam = &ctx.clients.iam;
+    let listed = ctx
+        .pages(
+            &ctx.iam,
+            |marker| iam.list_users().set_marker(marker).send(),
+            |page| (page.users().to_vec(), page.marker().map(str::to_string).filter(|_| page.is_truncated())),
+        )
+        .await;
+    let listed = match listed {
+        Ok(l) => l,
+        Err(failure) => {
+            ctx.gap("iam:ListUsers", "*", &failure);
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for u in listed {
+        let (arn, name) = (u.arn(), u.user_name());
+        let (inline_policies, attached) = entity_policies!(
+            ctx,
+            arn,
+            name,
+            "User",
+            list_user_policies,
+            get_user_policy,
+            list_attached_user_policies,
+            user_name
+        );
+        let groups = ctx
+            .read(&ctx.iam, "iam:ListGroupsForUser", arn, iam.list_groups_for_user().user_name(name).send())
+            .await
+            .map(|g| g.groups().iter().map(|g| g.group_name().to_string()).collect())
+            .unwrap_or_default();
+        out.push(User {
+            arn: arn.to_string(),
+            name: name.to_string(),
+            path: u.path().to_string(),
+            permission_boundary_arn: u
+                .permissions_boundary()
+                .and_then(|b| b.permissions_boundary_arn())
+                .map(str::to_string),
+            inline_policies,
+            attached_policy_arns: attached,
+            groups,
+        });
+    }
+    out
+}
+
+async fn groups(ctx: &Ctx) -> Vec<Group> {
+    let iam = &ctx.clients.iam;
+    let listed = ctx
+        .pages(
+            &ctx.iam,
+            |marker| iam.list_groups().set_marker(marker).send(),
+            |page| (page.groups().to_vec(), page.marker().map(str::to_string).filter(|_| page.is_truncated())),
+        )
+        .await;
+    let listed = match listed {
+        Ok(l) => l,
+        Err(failure) => {
+            ctx.gap("iam:ListGroups", "*", &failure);
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for g in listed {
+        let (arn, name) = (g.arn(), g.group_name());
+        let (inline_policies, attached) = entity_policies!(
+            ctx,
+            arn,
+            name,
+            "Group",
+            list_group_policies,
+            get_group_policy,
+            list_attached_group_policies,
+            group_name
+        );
+        out.push(Group {
+            arn: arn.to_string(),
+            name: name.to_string(),
+            path: g.path().to_string(),
+            inline_policies,
+            attached_policy_arns: attached,
+        });
+    }
+    out
+}
+
+/// Each managed policy's default version, read once.
+async fn managed_policies(ctx: &Arc<Ctx>, arns: BTreeSet<String>) -> Vec<ManagedPolicy> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for arn in arns {
+        let ctx = ctx.clone();
+        tasks.spawn(async move { managed_policy(&ctx, &arn).await });
+    }
+    let mut out = BTreeMap::new();
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(Some(p)) = done {
+            out.insert(p.arn.clone(), p);
+        }
+    }
+    out.into_values().collect()
+}
+
+async fn managed_policy(ctx: &Ctx, arn: &str) -> Option<ManagedPolicy> {
+    let iam = &ctx.clients.iam;
+    let got = ctx.read(&ctx.iam, "iam:GetPolicy", arn, iam.get_policy().policy_arn(arn).send()).await?;
+    let p = got.policy()?;
+    let version = p.default_version_id()?.to_string();
+    let request = iam.get_policy_version().policy_arn(arn).version_id(&version).send();
+    let doc = ctx.read(&ctx.iam, "iam:GetPolicyVersion", arn, request).await?;
+    Some(ManagedPolicy {
+        arn: arn.to_string(),
+        name: p.policy_name().unwrap_or(name_of(arn)).to_string(),
+        default_version_id: version,
+        document: document(doc.policy_version()?.document().unwrap_or_default()),
+    })
+}
