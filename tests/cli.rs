@@ -136,9 +136,11 @@ fn snapshot_file_loads_like_the_demo() {
 
 #[test]
 fn usage_errors_and_no_source() {
-    let out = run(&["summary"], "");
+    // No --demo or --snapshot: the live account, here an endpoint that does not answer.
+    let out = run(&["summary", "--quiet"], "");
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("pass --demo"));
+    let err = stderr(&out);
+    assert!(err.contains("cannot identify the account") && err.contains("could not reach the endpoint"), "{err}");
     let out = run(&["--demo", "--snapshot", "x", "summary"], "");
     assert_eq!(out.status.code(), Some(2));
     let out = run(&["--help"], "");

@@ -48,8 +48,12 @@ fn text_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
     if let Some(caller) = &s.caller_arn {
         rows.push(("As", caller.clone()));
     }
+    let count = |n: usize, ops: &[&str]| match (n, unknown_because(snap, ops)) {
+        (0, Some(why)) => why,
+        _ => n.to_string(),
+    };
     rows.extend([
-        ("Functions", s.functions.to_string()),
+        ("Functions", count(s.functions, &["lambda:ListFunctions"])),
         ("  published versions", s.versions.to_string()),
         ("  aliases", s.aliases.to_string()),
         ("Resource policies", format!("{} ({} statements)", s.resource_policies, s.resource_policy_statements)),
@@ -59,8 +63,8 @@ fn text_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
     }
     rows.extend([
         ("Function URLs", s.function_urls.to_string()),
-        ("Event source mappings", s.event_source_mappings.to_string()),
-        ("Roles", s.roles.to_string()),
+        ("Event source mappings", count(s.event_source_mappings, &["lambda:ListEventSourceMappings"])),
+        ("Roles", count(s.roles, &["iam:ListRoles", "iam:GetAccountAuthorizationDetails"])),
         ("Managed policies", s.managed_policies.to_string()),
     ]);
     let identity_ops = ["iam:GetAccountAuthorizationDetails", "iam:ListUsers", "iam:ListGroups"];

@@ -94,6 +94,10 @@ pub async fn clients(opts: &FetchOptions, events: Option<UnboundedSender<Event>>
     if let Some(url) = &opts.endpoint_url {
         loader = loader.endpoint_url(url);
     }
+    if let Some((key, secret)) = &opts.credentials {
+        let creds = aws_credential_types::Credentials::new(key, secret, None, None, "lambdascope-options");
+        loader = loader.credentials_provider(creds);
+    }
     let sdk = loader.load().await;
     let region = sdk.region().map(|r| r.to_string()).ok_or(FetchError::NoRegion)?;
     let log = Arc::new(CallLog::default());

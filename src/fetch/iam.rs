@@ -42,14 +42,16 @@ pub(super) async fn read(ctx: &Arc<Ctx>, functions: &[Function]) -> Identities {
         .filter(|arn| !arn.is_empty())
         .collect();
     let mut ids = match authorization_details(ctx).await {
-        Some(ids) => ids,
+        Some(mut ids) => {
+            // Execution roles the listing did not return (deleted ones) are asked for one
+            // by one, which records why they are missing.
+            let known: BTreeSet<String> = ids.roles.iter().map(|r| r.arn.clone()).collect();
+            let missing: Vec<String> = execution.iter().filter(|a| !known.contains(*a)).cloned().collect();
+            ids.roles.extend(roles(ctx, missing).await);
+            ids
+        }
         None => per_entity(ctx, &execution).await,
     };
-    // Execution roles the listing did not return (deleted ones) are asked for one by one,
-    // which records why they are missing.
-    let known: BTreeSet<String> = ids.roles.iter().map(|r| r.arn.clone()).collect();
-    let missing: Vec<String> = execution.iter().filter(|a| !known.contains(*a)).cloned().collect();
-    ids.roles.extend(roles(ctx, missing).await);
     let have: BTreeSet<String> = ids.managed_policies.iter().map(|p| p.arn.clone()).collect();
     let wanted: BTreeSet<String> = attached_arns(&ids).into_iter().filter(|a| !have.contains(a)).collect();
     ids.managed_policies.extend(managed_policies(ctx, wanted).await);
@@ -157,9 +159,10 @@ async fn authorization_details(ctx: &Ctx) -> Option<Identities> {
         }));
         ids.managed_policies.extend(page.policies().iter().filter_map(|p| {
             let default = p.policy_version_list().iter().find(|v| v.is_default_version())?;
+            let arn = p.arn()?;
             Some(ManagedPolicy {
-                arn: p.arn()?.to_string(),
-                name: p.policy_name().unwrap_or_default().to_string(),
+                arn: arn.to_string(),
+                name: p.policy_name().filter(|n| !n.is_empty()).unwrap_or(name_of(arn)).to_string(),
                 default_version_id: default.version_id().unwrap_or_default().to_string(),
                 document: document(default.document().unwrap_or_default()),
             })

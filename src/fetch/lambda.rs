@@ -98,12 +98,20 @@ fn version(c: &FunctionConfiguration) -> FunctionVersion {
 /// Aliases, policies and URLs of every function, several functions at a time.
 pub(super) async fn details(ctx: &Arc<Ctx>, functions: Vec<Function>) -> Vec<Function> {
     let total = functions.len();
+    let mut out = Vec::with_capacity(total);
+    let mut rest = functions.into_iter();
+    // The first function goes alone: it finds out whether the server lists URL configs,
+    // so the others do not all try.
+    if let Some(first) = rest.next() {
+        let f = detail(ctx, first).await;
+        ctx.emit(Event::Function { function: Box::new(f.clone()), done: 1, total });
+        out.push(f);
+    }
     let mut tasks = tokio::task::JoinSet::new();
-    for f in functions {
+    for f in rest {
         let ctx = ctx.clone();
         tasks.spawn(async move { detail(&ctx, f).await });
     }
-    let mut out = Vec::with_capacity(total);
     while let Some(done) = tasks.join_next().await {
         if let Ok(f) = done {
             ctx.emit(Event::Function { function: Box::new(f.clone()), done: out.len() + 1, total });

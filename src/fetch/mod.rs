@@ -32,6 +32,8 @@ pub struct FetchOptions {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// An explicit access key pair; `None` uses the default credential chain.
+    pub credentials: Option<(String, String)>,
     /// Requests per second for Lambda `GetPolicy` (AWS quota: 15/s per account and region).
     pub lambda_policy_rate: f64,
     /// Requests per second for the other Lambda control-plane calls (AWS quota: 15/s).
@@ -50,6 +52,7 @@ impl Default for FetchOptions {
             profile: None,
             region: None,
             endpoint_url: None,
+            credentials: None,
             lambda_policy_rate: 15.0,
             lambda_rate: 15.0,
             iam_rate: 20.0,

@@ -10,7 +10,7 @@ mod policy_text;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use load::{LoadError, SnapshotSource};
@@ -313,7 +313,8 @@ impl Snapshot {
             account_id: account_id.into(),
             region: region.into(),
             partition: default_partition(),
-            taken_at: Utc::now(),
+            // Whole seconds: finer precision only makes snapshots differ for nothing.
+            taken_at: Utc::now().with_nanosecond(0).unwrap_or_else(Utc::now),
             caller_arn: None,
             functions: Vec::new(),
             event_source_mappings: Vec::new(),
@@ -335,7 +336,7 @@ impl Snapshot {
         Summary {
             account_id: self.account_id.clone(),
             region: self.region.clone(),
-            taken_at: self.taken_at.to_rfc3339(),
+            taken_at: self.taken_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             caller_arn: self.caller_arn.clone(),
             functions: self.functions.len(),
             versions: self.functions.iter().map(|f| f.versions.len()).sum(),

@@ -2,6 +2,8 @@
 //! the real binary.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod moto;
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -80,9 +82,28 @@ impl Case {
     }
 }
 
+/// The binary, in an environment where any AWS request it might make can only go to
+/// 127.0.0.1: test credentials, no profile files, no instance metadata, and a default
+/// endpoint on a closed local port (tests that want moto pass --endpoint-url).
 pub fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_lambdascope"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambdascope"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("AWS_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/lambdascope-test")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/lambdascope-test")
+        .env("AWS_ENDPOINT_URL", CLOSED_ENDPOINT);
+    cmd
 }
+
+/// A local port nothing listens on.
+pub const CLOSED_ENDPOINT: &str = "http://127.0.0.1:9";
 
 /// Runs the binary with `args`, feeding `stdin`.
 pub fn run(args: &[&str], stdin: &str) -> Output {

@@ -1,0 +1,251 @@
+//! The fetcher against a real AWS API implementation (moto on 127.0.0.1): what it reads
+//! matches what was seeded, it sends only List/Get operations, no secret value reaches
+//! the snapshot, and narrow credentials give a partial snapshot with gaps, not a crash.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use lambdascope::fetch::{self, FetchOptions};
+use lambdascope::model::{GapReason, Scope, Snapshot, UrlAuthType};
+use serde_json::Value;
+use support::moto::Moto;
+
+/// Runs `lambdascope fetch` against the server; returns (exit code, snapshot text, stderr).
+fn fetch_with(moto: &Moto, key: &str, secret: &str) -> (Option<i32>, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("snap.json");
+    let out = support::bin()
+        .env("AWS_ACCESS_KEY_ID", key)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .args(["fetch", "--endpoint-url", &moto.endpoint, "--region", "us-east-1", "-o"])
+        .arg(&path)
+        .args(["--policy-rate", "0", "--lambda-rate", "0", "--iam-rate", "0"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    #[cfg(unix)]
+    if !text.is_empty() {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    (out.status.code(), text, stderr)
+}
+
+fn sids(policy: Option<&lambdascope::model::PolicyText>) -> Vec<String> {
+    let mut out: Vec<String> = policy
+        .map(|p| p.parsed.as_ref().unwrap().statements.iter().filter_map(|s| s.sid.clone()).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect()
+}
+
+fn check_functions(snap: &Snapshot, manifest: &Value) {
+    let seeded = manifest["functions"].as_object().unwrap();
+    let names: Vec<&str> = snap.functions.iter().map(|f| f.name.as_str()).collect();
+    let mut want: Vec<&str> = seeded.keys().map(String::as_str).collect();
+    want.sort();
+    assert_eq!(names, want);
+    for f in &snap.functions {
+        let m = &seeded[&f.name];
+        assert_eq!(f.arn, m["arn"].as_str().unwrap());
+        assert_eq!(f.role_arn, m["role"].as_str().unwrap(), "{}", f.name);
+        let versions: Vec<String> = f.versions.iter().map(|v| v.version.clone()).collect();
+        assert_eq!(versions, strings(&m["versions"]), "{}", f.name);
+        let aliases: BTreeMap<String, String> =
+            f.aliases.iter().map(|a| (a.name.clone(), a.function_version.clone())).collect();
+        let want: BTreeMap<String, String> =
+            m["aliases"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().into())).collect();
+        assert_eq!(aliases, want, "{}", f.name);
+        // Every scope's statements, filed under the right qualifier.
+        for (scope, policy) in f.scopes() {
+            let key = scope.qualifier().unwrap_or_default();
+            let want = m["scopes"].get(key).map(strings).unwrap_or_default();
+            assert_eq!(sids(policy), want, "{} scope {scope:?}", f.name);
+        }
+        match m.get("url") {
+            Some(u) => {
+                assert_eq!(f.urls.len(), 1, "{}", f.name);
+                assert_eq!(f.urls[0].qualifier, None);
+                assert_eq!(f.urls[0].auth_type, UrlAuthType::None);
+                assert_eq!(u["auth_type"], "NONE");
+            }
+            None => assert!(f.urls.is_empty(), "{}", f.name),
+        }
+    }
+    let api = snap.functions.iter().find(|f| f.name == "api").unwrap();
+    assert_eq!(api.env_var_names, vec!["API_KEY", "LOG_LEVEL"]);
+    // The URL statement carries its auth-type condition where AWS puts it.
+    let url_stmt = api
+        .policy
+        .as_ref()
+        .unwrap()
+        .parsed
+        .as_ref()
+        .unwrap()
+        .statements
+        .iter()
+        .find(|s| s.sid.as_deref() == Some("PublicUrl"))
+        .unwrap();
+    assert_eq!(url_stmt.conditions[0].key, "lambda:FunctionUrlAuthType");
+    assert!(api.scopes().iter().any(|(s, _)| *s == Scope::Alias("live".into())));
+}
+
+fn check_mappings(snap: &Snapshot, manifest: &Value) {
+    let mut got: Vec<(String, String, bool, u32)> = snap
+        .event_source_mappings
+        .iter()
+        .map(|m| (m.source_arn.clone().unwrap(), m.function_arn.clone(), m.is_enabled(), m.batch_size.unwrap()))
+        .collect();
+    let mut want: Vec<(String, String, bool, u32)> = manifest["mappings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let s = |k: &str| m[k].as_str().unwrap().to_string();
+            (s("source"), s("function"), m["enabled"].as_bool().unwrap(), m["batch"].as_u64().unwrap() as u32)
+        })
+        .collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+}
+
+fn check_roles(snap: &Snapshot, manifest: &Value) {
+    for (arn, want) in manifest["roles"].as_object().unwrap() {
+        let role = snap.roles.iter().find(|r| &r.arn == arn).unwrap_or_else(|| panic!("{arn} missing"));
+        let inline: Vec<String> = role.inline_policies.iter().map(|p| p.name.clone()).collect();
+        assert_eq!(inline, strings(&want["inline"]), "{arn}");
+        assert!(role.inline_policies.iter().all(|p| p.document.parsed.is_ok()), "{arn}");
+        assert_eq!(role.attached_policy_arns, strings(&want["attached"]), "{arn}");
+        assert_eq!(role.permission_boundary_arn.as_deref(), want["boundary"].as_str(), "{arn}");
+        assert!(role.trust_policy.as_ref().unwrap().raw.contains("lambda.amazonaws.com"));
+    }
+    for (arn, version) in manifest["managed_policies"].as_object().unwrap() {
+        let p = snap.managed_policies.iter().find(|p| &p.arn == arn).unwrap_or_else(|| panic!("{arn} missing"));
+        if let Some(v) = version.as_str() {
+            assert_eq!(p.default_version_id, v, "{arn}");
+        }
+        assert!(p.document.parsed.is_ok(), "{arn}");
+    }
+    let data = snap.managed_policies.iter().find(|p| p.name == "data-access").unwrap();
+    assert!(data.document.raw.contains("dynamodb:*"), "the default version's document, not v1's");
+    let deleted = manifest["deleted_role"].as_str().unwrap();
+    assert!(!snap.roles.iter().any(|r| r.arn == deleted));
+    assert!(
+        snap.gaps
+            .iter()
+            .any(|g| g.operation == "iam:GetRole" && g.resource == deleted && g.reason == GapReason::NotFound)
+    );
+}
+
+#[test]
+fn fetch_reads_what_was_seeded() {
+    let Some(moto) = Moto::start("fetch_reads_what_was_seeded") else { return };
+    let manifest = moto.seed(&[]);
+    let (code, text, stderr) = fetch_with(&moto, "test", "test");
+    // Partial only because one function's role was deleted.
+    assert_eq!(code, Some(4), "{stderr}");
+    assert!(stderr.contains("partial: 1 gaps") && stderr.contains("API calls"), "{stderr}");
+    let snap = Snapshot::from_json(&text).unwrap();
+    assert_eq!(snap.account_id, "123456789012");
+    assert_eq!(snap.gaps.len(), 1, "{:?}", snap.gaps);
+    check_functions(&snap, &manifest);
+    check_mappings(&snap, &manifest);
+    check_roles(&snap, &manifest);
+    assert!(!text.contains(manifest["secret"].as_str().unwrap()), "an environment variable value reached the snapshot");
+
+    // The saved snapshot reads back with matching counts.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("snap.json");
+    std::fs::write(&path, &text).unwrap();
+    let out = support::run(&["--snapshot", path.to_str().unwrap(), "summary", "--format", "json"], "");
+    let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expected = [
+        ("functions", 9),
+        ("versions", 3),
+        ("aliases", 1),
+        ("resource_policy_statements", 4),
+        ("function_urls", 1),
+        ("event_source_mappings", 2),
+        ("roles", 2),
+        ("gaps", 1),
+    ];
+    for (key, n) in expected {
+        assert_eq!(s[key], n, "{key}");
+    }
+}
+
+#[test]
+fn fetch_sends_only_list_and_get_operations() {
+    let Some(moto) = Moto::start("fetch_sends_only_list_and_get_operations") else { return };
+    moto.seed(&[]);
+    let opts = FetchOptions {
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(moto.endpoint.clone()),
+        credentials: Some(("test".into(), "test".into())),
+        lambda_policy_rate: 0.0,
+        lambda_rate: 0.0,
+        iam_rate: 0.0,
+        ..FetchOptions::default()
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let fetched = runtime.block_on(fetch::fetch(&opts, None)).unwrap();
+    assert!(fetched.calls.len() >= 8, "{:?}", fetched.calls);
+    for op in fetched.calls.keys() {
+        let name = op.split(':').nth(1).unwrap_or_default();
+        assert!(name.starts_with("List") || name.starts_with("Get"), "sent a non-read operation: {op}");
+    }
+    // Each role and managed policy is read once however many functions share it (seven
+    // functions use exec-a).
+    assert_eq!(fetched.calls.get("iam:GetAccountAuthorizationDetails"), Some(&1));
+    assert_eq!(fetched.calls.get("iam:GetRole"), Some(&1), "only the deleted role is asked for: {:?}", fetched.calls);
+    let policies = fetched.snapshot.managed_policies.len() as u64;
+    assert_eq!(fetched.calls.get("iam:GetPolicyVersion").copied().unwrap_or(0), policies - 2, "{:?}", fetched.calls);
+    // One GetPolicy per scope: 9 functions + 3 versions + 1 alias.
+    assert_eq!(fetched.calls.get("lambda:GetPolicy"), Some(&13));
+    assert_eq!(fetched.calls.get("lambda:ListFunctions"), Some(&1));
+    assert_eq!(fetched.calls.get("lambda:ListEventSourceMappings"), Some(&1));
+    eprintln!("calls for 9 functions: {:?}", fetched.calls);
+}
+
+#[test]
+fn least_privilege_reads_lambda_and_roles_and_reports_the_rest() {
+    let Some(moto) = Moto::start("least_privilege") else { return };
+    let manifest = moto.seed(&["--with-users", "--enforce"]);
+    let user = |name: &str| {
+        let u = &manifest["users"][name];
+        (u["key"].as_str().unwrap().to_string(), u["secret"].as_str().unwrap().to_string())
+    };
+
+    let (key, secret) = user("auditor");
+    let (code, text, stderr) = fetch_with(&moto, &key, &secret);
+    assert_eq!(code, Some(4), "{stderr}");
+    let snap = Snapshot::from_json(&text).unwrap();
+    assert_eq!(snap.caller_arn.as_deref(), Some("arn:aws:iam::123456789012:user/auditor"));
+    check_functions(&snap, &manifest);
+    check_mappings(&snap, &manifest);
+    check_roles(&snap, &manifest);
+    let denied: Vec<&str> =
+        snap.gaps.iter().filter(|g| g.reason == GapReason::AccessDenied).map(|g| g.operation.as_str()).collect();
+    for op in ["iam:GetAccountAuthorizationDetails", "iam:ListUsers", "iam:ListGroups"] {
+        assert!(denied.contains(&op), "{op} should be a gap: {:?}", snap.gaps);
+    }
+    assert!(!denied.iter().any(|op| op.starts_with("lambda:")), "Lambda reads must work: {:?}", snap.gaps);
+    assert!(snap.users.is_empty() && snap.groups.is_empty());
+
+    let (key, secret) = user("nobody");
+    let (code, text, stderr) = fetch_with(&moto, &key, &secret);
+    assert_eq!(code, Some(4), "{stderr}");
+    assert!(stderr.contains("partial") && stderr.contains("lambda:ListFunctions access denied"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let snap = Snapshot::from_json(&text).unwrap();
+    assert!(snap.functions.is_empty());
+    assert!(snap.gaps.iter().any(|g| g.operation == "lambda:ListFunctions" && g.reason == GapReason::AccessDenied));
+}

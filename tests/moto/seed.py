@@ -1,0 +1,144 @@
+"""Seeds a moto server with a test account and prints a manifest of what it created.
+
+Test code only: all writes happen here, never in lambdascope. Usage:
+    python seed.py ENDPOINT [--with-users] [--enforce]
+--with-users also creates an auditor (AWSLambda_ReadOnlyAccess) and a user with no
+permissions, with access keys; --enforce then turns on moto's IAM enforcement.
+"""
+import io
+import json
+import sys
+import urllib.request
+import zipfile
+
+import boto3
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+SECRET = "sk_live_do-not-leak-7f3a9c"
+
+
+def clients(endpoint):
+    kw = dict(endpoint_url=endpoint, region_name=REGION, aws_access_key_id="test", aws_secret_access_key="test")
+    return boto3.client("iam", **kw), boto3.client("lambda", **kw), boto3.client("sqs", **kw)
+
+
+def code():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("index.py", "def handler(event, context):\n    return event\n")
+    return buf.getvalue()
+
+
+def doc(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+TRUST = doc({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"})
+BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+
+
+def seed_iam(iam, m):
+    data = iam.create_policy(PolicyName="data-access", PolicyDocument=doc(
+        {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"}))["Policy"]["Arn"]
+    for v in ("dynamodb:Query", "dynamodb:*"):
+        iam.create_policy_version(PolicyArn=data, SetAsDefault=True, PolicyDocument=doc(
+            {"Effect": "Allow", "Action": v, "Resource": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/app"}))
+    boundary = iam.create_policy(PolicyName="boundary", PolicyDocument=doc(
+        {"Effect": "Allow", "Action": ["s3:*", "logs:*", "sqs:*"], "Resource": "*"}))["Policy"]["Arn"]
+    roles = {}
+    for name in ("exec-a", "exec-b", "exec-gone"):
+        kw = {"PermissionsBoundary": boundary} if name == "exec-b" else {}
+        roles[name] = iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST, **kw)["Role"]["Arn"]
+    iam.put_role_policy(RoleName="exec-a", PolicyName="reports", PolicyDocument=doc(
+        {"Sid": "Reports", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::reports/*"}))
+    iam.attach_role_policy(RoleName="exec-a", PolicyArn=BASIC)
+    iam.attach_role_policy(RoleName="exec-a", PolicyArn=data)
+    iam.put_role_policy(RoleName="exec-b", PolicyName="queues", PolicyDocument=doc(
+        {"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}, {"Effect": "Deny", "Action": "sqs:DeleteQueue", "Resource": "*"}))
+    m["roles"] = {
+        roles["exec-a"]: {"inline": ["reports"], "attached": sorted([BASIC, data]), "boundary": None},
+        roles["exec-b"]: {"inline": ["queues"], "attached": [], "boundary": boundary},
+    }
+    m["managed_policies"] = {data: "v3", boundary: "v1", BASIC: None}
+    m["deleted_role"] = roles["exec-gone"]
+    return roles
+
+
+def seed_lambda(lam, sqs, roles, m):
+    fns = {}
+
+    def create(name, role, env=None):
+        f = lam.create_function(FunctionName=name, Runtime="python3.12", Role=roles[role], Handler="index.handler",
+                                Code={"ZipFile": code()}, Description=f"{name} function",
+                                Environment={"Variables": env or {"LOG_LEVEL": "info"}})
+        fns[name] = {"arn": f["FunctionArn"], "role": roles[role], "versions": [], "aliases": {}, "scopes": {}}
+        return f["FunctionArn"]
+
+    api = create("api", "exec-a", {"API_KEY": SECRET, "LOG_LEVEL": "debug"})
+    lam.publish_version(FunctionName="api")
+    # Lambda publishes a new version only when something changed.
+    lam.update_function_configuration(FunctionName="api", Description="api function, release 2")
+    lam.publish_version(FunctionName="api")
+    fns["api"]["versions"] = ["1", "2"]
+    lam.create_alias(FunctionName="api", Name="live", FunctionVersion="2")
+    fns["api"]["aliases"] = {"live": "2"}
+    lam.add_permission(FunctionName="api", StatementId="S3Uploads", Action="lambda:InvokeFunction",
+                       Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::uploads", SourceAccount=ACCOUNT)
+    lam.add_permission(FunctionName="api", Qualifier="live", StatementId="Partner", Action="lambda:InvokeFunction",
+                       Principal="111122223333")
+    lam.add_permission(FunctionName="api", Qualifier="1", StatementId="Nightly", Action="lambda:InvokeFunction",
+                       Principal="events.amazonaws.com", SourceArn=f"arn:aws:events:{REGION}:{ACCOUNT}:rule/nightly")
+    lam.add_permission(FunctionName="api", StatementId="PublicUrl", Action="lambda:InvokeFunctionUrl",
+                       Principal="*", FunctionUrlAuthType="NONE")
+    lam.create_function_url_config(FunctionName="api", AuthType="NONE")
+    fns["api"]["scopes"] = {"": ["PublicUrl", "S3Uploads"], "1": ["Nightly"], "live": ["Partner"]}
+    fns["api"]["url"] = {"qualifier": None, "auth_type": "NONE"}
+
+    create("worker", "exec-b")
+    lam.publish_version(FunctionName="worker")
+    fns["worker"]["versions"] = ["1"]
+    mappings = []
+    for queue, target, enabled, batch in (("jobs", "worker:1", True, 5), ("retries", "worker", False, 10)):
+        url = sqs.create_queue(QueueName=queue)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        fn_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{target}"
+        lam.create_event_source_mapping(EventSourceArn=arn, FunctionName=fn_arn, BatchSize=batch, Enabled=enabled)
+        mappings.append({"source": arn, "function": fn_arn, "enabled": enabled, "batch": batch})
+    m["mappings"] = mappings
+
+    create("orphan", "exec-gone")
+    for i in range(6):
+        create(f"shared-{i}", "exec-a")
+    m["functions"] = fns
+
+
+def seed_users(iam, m):
+    users = {}
+    for name, policy in (("auditor", "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess"), ("nobody", None)):
+        iam.create_user(UserName=name)
+        if policy:
+            iam.attach_user_policy(UserName=name, PolicyArn=policy)
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        users[name] = {"key": key["AccessKeyId"], "secret": key["SecretAccessKey"]}
+    m["users"] = users
+
+
+def main():
+    endpoint = sys.argv[1]
+    iam, lam, sqs = clients(endpoint)
+    m = {"account": ACCOUNT, "region": REGION, "secret": SECRET}
+    roles = seed_iam(iam, m)
+    seed_lambda(lam, sqs, roles, m)
+    iam.delete_role(RoleName="exec-gone")
+    if "--with-users" in sys.argv:
+        seed_users(iam, m)
+    if "--enforce" in sys.argv:
+        req = urllib.request.Request(f"{endpoint}/moto-api/reset-auth", data=b"0", method="POST",
+                                     headers={"Content-Type": "text/plain"})
+        urllib.request.urlopen(req).read()
+    print(json.dumps(m))
+
+
+if __name__ == "__main__":
+    main()
