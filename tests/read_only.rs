@@ -1,0 +1,113 @@
+//! The static half of the read-only guarantee (the call log test in `fetch_moto` is the
+//! dynamic half): no source file calls an AWS operation that is not a `List*`/`Get*`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+/// Verbs of AWS's mutating operations, as SDK method names start.
+const WRITE_VERBS: &[&str] = &[
+    "add",
+    "associate",
+    "attach",
+    "cancel",
+    "change",
+    "create",
+    "deactivate",
+    "delete",
+    "deregister",
+    "detach",
+    "disable",
+    "disassociate",
+    "enable",
+    "import",
+    "invoke",
+    "modify",
+    "publish",
+    "put",
+    "register",
+    "remove",
+    "replace",
+    "reset",
+    "set",
+    "start",
+    "stop",
+    "tag",
+    "untag",
+    "update",
+    "upload",
+    "assume",
+    "simulate",
+];
+
+fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+}
+
+/// `name(` calls made on something called `lambda`, `iam` or `sts` (a client).
+fn client_calls(text: &str) -> Vec<String> {
+    let mut calls = Vec::new();
+    for client in ["lambda.", "iam.", "sts."] {
+        for (i, _) in text.match_indices(client) {
+            let before = text[..i].chars().last();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let rest = &text[i + client.len()..];
+            let name: String =
+                rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '$').collect();
+            if rest[name.len()..].starts_with('(') {
+                calls.push(name);
+            }
+        }
+    }
+    calls
+}
+
+#[test]
+fn only_list_and_get_operations_are_called() {
+    let mut files = Vec::new();
+    sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    let mut offending = Vec::new();
+    let mut seen = 0;
+    for (path, text) in &files {
+        for call in client_calls(text) {
+            seen += 1;
+            let ok = call.starts_with("list_") || call.starts_with("get_") || call.starts_with('$');
+            if !ok {
+                offending.push(format!("{path}: {call}"));
+            }
+        }
+        // Operation names handed to macros, and any other method spelled like a write.
+        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if let Some((verb, _)) = word.split_once('_') {
+                let op_like = word.ends_with("_function")
+                    || word.ends_with("_policy")
+                    || word.ends_with("_policies")
+                    || word.ends_with("_permission")
+                    || word.ends_with("_role")
+                    || word.ends_with("_alias")
+                    || word.ends_with("_mapping")
+                    || word.ends_with("_config");
+                if WRITE_VERBS.contains(&verb) && op_like {
+                    offending.push(format!("{path}: {word}"));
+                }
+            }
+        }
+    }
+    assert!(seen >= 10, "the scan found only {seen} client calls: is it still looking at the right code?");
+    assert!(offending.is_empty(), "mutating AWS operations in src/: {offending:?}");
+}
+
+#[test]
+fn the_scan_would_catch_a_write() {
+    assert_eq!(client_calls("ctx.clients.lambda.add_permission().send()"), ["add_permission"]);
+    assert_eq!(client_calls("let x = iam.get_role().role_name(n);"), ["get_role"]);
+    assert!(client_calls("my_lambda.delete_function()").is_empty());
+}
