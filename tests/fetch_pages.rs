@@ -1,7 +1,8 @@
 //! Pagination, which moto cannot show (it answers every Lambda listing in one page): a
 //! small local stub on 127.0.0.1 serves multi-page listings, and the fetcher must follow
 //! every marker, file versions that arrive on later pages under their function, and stop
-//! when a server repeats a marker.
+//! when a server repeats a marker. The stub also sends a bare 403, which must count as a
+//! denial.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -54,6 +55,10 @@ fn answer(method: &str, target: &str, body: &str) -> (u16, Vec<(&'static str, St
             "AliasArn": format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:f1:a2")}]})),
         (p, _) if p.ends_with("/aliases") => json_ok(json!({"Aliases": []})),
         (p, _) if p.ends_with("/urls") => json_ok(json!({"FunctionUrlConfigs": []})),
+        // A denial with a body no SDK can read (as moto sends with IAM enforcement on).
+        ("/2015-03-31/functions/f3/policy", _) => {
+            (403, vec![("Content-Type", "text/html".to_string())], "<html><body>Forbidden</body></html>".to_string())
+        }
         (p, _) if p.ends_with("/policy") => (
             404,
             vec![
@@ -153,8 +158,11 @@ fn every_page_of_every_listing_is_read() {
             .iter()
             .any(|g| g.operation == "iam:GetAccountAuthorizationDetails" && g.reason == GapReason::AccessDenied)
     );
-    // GetPolicy's "no policy" is an answer, not a gap.
-    assert!(!snap.gaps.iter().any(|g| g.operation == "lambda:GetPolicy"), "{:?}", snap.gaps);
+    // GetPolicy's "no policy" is an answer, not a gap; a bare 403 is a denial.
+    let policy_gaps: Vec<_> = snap.gaps.iter().filter(|g| g.operation == "lambda:GetPolicy").collect();
+    assert_eq!(policy_gaps.len(), 1, "{:?}", snap.gaps);
+    assert_eq!(policy_gaps[0].resource, format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:f3"));
+    assert_eq!(policy_gaps[0].reason, GapReason::AccessDenied);
 
     let log = log.lock().unwrap();
     let listings: Vec<&String> = log.iter().filter(|l| l.starts_with("GET /2015-03-31/functions?")).collect();
