@@ -20,6 +20,8 @@ const LATEST: &str = "$LATEST";
 pub(super) async fn list_functions(ctx: &Ctx) -> Vec<Function> {
     let mut by_name: BTreeMap<String, (Option<Function>, Vec<FunctionVersion>)> = BTreeMap::new();
     let lambda = &ctx.clients.lambda;
+    // Functions seen so far ($LATEST entries), reported as each page arrives.
+    let seen = std::sync::atomic::AtomicUsize::new(0);
     let listed = ctx
         .pages(
             &ctx.lambda,
@@ -30,7 +32,12 @@ pub(super) async fn list_functions(ctx: &Ctx) -> Vec<Function> {
                     .set_marker(marker)
                     .send()
             },
-            |page| (page.functions().to_vec(), page.next_marker().map(str::to_string)),
+            |page| {
+                let latest = page.functions().iter().filter(|c| c.version().is_none_or(|v| v == LATEST)).count();
+                let functions = seen.fetch_add(latest, Ordering::Relaxed) + latest;
+                ctx.emit(Event::Listed { functions });
+                (page.functions().to_vec(), page.next_marker().map(str::to_string))
+            },
         )
         .await;
     let configs = match listed {
@@ -47,7 +54,6 @@ pub(super) async fn list_functions(ctx: &Ctx) -> Vec<Function> {
             _ => entry.0 = Some(function(c)),
         }
     }
-    ctx.emit(Event::Listed { functions: by_name.len() });
     by_name.into_values().filter_map(|(f, versions)| f.map(|f| Function { versions, ..f })).collect()
 }
 

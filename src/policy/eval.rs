@@ -97,7 +97,7 @@ pub struct Evaluation {
 
 /// Which kind of policy a statement sits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Identity,
     Resource,
     Boundary,
@@ -105,18 +105,18 @@ enum Kind {
 
 /// One statement judged against the request.
 #[derive(Debug, Clone)]
-struct Hit<'a> {
-    at: StatementRef,
-    kind: Kind,
-    tri: Tri,
-    principal: MatchKind,
-    unknown: Vec<&'a Condition>,
+pub(super) struct Hit<'a> {
+    pub at: StatementRef,
+    pub kind: Kind,
+    pub tri: Tri,
+    pub principal: MatchKind,
+    pub unknown: Vec<&'a Condition>,
     /// Why a statement that named the caller and the action still did not apply.
-    miss: Option<Miss<'a>>,
+    pub miss: Option<Miss<'a>>,
 }
 
 #[derive(Debug, Clone)]
-enum Miss<'a> {
+pub(super) enum Miss<'a> {
     /// The resource is not among the statement's resources.
     Resource(&'a Targets),
     /// Action, resource and principal matched, but this condition is false.
@@ -217,9 +217,9 @@ fn judge<'a>(named: Named<'a>, kind: Kind, req: &Request<'_>, has_boundary: bool
 }
 
 /// One way of being allowed, with the statements it used.
-struct Path<'h, 'a> {
-    tri: Tri,
-    hits: Vec<&'h Hit<'a>>,
+pub(super) struct Path<'h, 'a> {
+    pub tri: Tri,
+    pub hits: Vec<&'h Hit<'a>>,
 }
 
 impl<'h, 'a> Path<'h, 'a> {
@@ -262,7 +262,7 @@ pub fn evaluate(req: &Request<'_>, policies: &Policies<'_>) -> Evaluation {
     decide(req, &hits, has_boundary, policies)
 }
 
-fn allows<'h, 'a>(hits: &'h [Hit<'a>], kind: Kind) -> impl Iterator<Item = &'h Hit<'a>> {
+pub(super) fn allows<'h, 'a>(hits: &'h [Hit<'a>], kind: Kind) -> impl Iterator<Item = &'h Hit<'a>> {
     hits.iter().filter(move |h| h.kind == kind && h.at.effect == Effect::Allow)
 }
 
@@ -294,182 +294,12 @@ fn decide(req: &Request<'_>, hits: &[Hit<'_>], has_boundary: bool, policies: &Po
         (Tri::False, Tri::True) => Decision::Allowed,
         _ => Decision::Conditional,
     };
-    let ctx = Explain { req, hits, same_account, is_root, has_boundary, policies };
+    let ctx = super::explain::Explain { req, hits, same_account, is_root, has_boundary, policies };
     match decision {
         Decision::ExplicitDeny => ctx.explicit_deny(&deny),
         Decision::Allowed => ctx.allowed(&paths),
         Decision::ImplicitDeny => ctx.implicit_deny(&deny),
         Decision::Conditional => ctx.conditional(&deny, &paths),
-    }
-}
-
-struct Explain<'r, 'h, 'a> {
-    req: &'r Request<'r>,
-    hits: &'h [Hit<'a>],
-    same_account: bool,
-    is_root: bool,
-    has_boundary: bool,
-    policies: &'r Policies<'r>,
-}
-
-impl Explain<'_, '_, '_> {
-    fn request(&self) -> String {
-        format!("{} calling {} on {}", self.req.caller, self.req.action, self.req.resource)
-    }
-
-    fn explicit_deny(&self, deny: &Path) -> Evaluation {
-        let deciding: Vec<StatementRef> =
-            deny.hits.iter().filter(|h| h.tri == Tri::True).map(|h| h.at.clone()).collect();
-        let mut reasons: Vec<String> =
-            deciding.iter().map(|s| format!("explicitly denied by {}", s.describe())).collect();
-        reasons.push("an explicit Deny overrides every Allow".into());
-        Evaluation { decision: Decision::ExplicitDeny, deciding, reasons, pending: Vec::new() }
-    }
-
-    fn allowed(&self, paths: &[Path]) -> Evaluation {
-        let mut deciding: Vec<StatementRef> = Vec::new();
-        let mut reasons = Vec::new();
-        for path in paths.iter().filter(|p| p.tri == Tri::True) {
-            for h in path.hits.iter().filter(|h| h.tri == Tri::True) {
-                if !deciding.contains(&h.at) {
-                    deciding.push(h.at.clone());
-                    reasons.push(self.allow_reason(h));
-                }
-            }
-        }
-        if self.is_root {
-            reasons.insert(0, "the account's root user has every identity permission in its own account".into());
-        }
-        if !self.same_account && self.req.caller.has_identity_policies() {
-            reasons.push("cross-account: both the caller's identity policies and the resource policy allow it".into());
-        }
-        Evaluation { decision: Decision::Allowed, deciding, reasons, pending: Vec::new() }
-    }
-
-    fn allow_reason(&self, h: &Hit) -> String {
-        let what = h.at.describe();
-        match (h.kind, h.principal) {
-            (Kind::Boundary, _) => format!("the permission boundary allows it ({what})"),
-            (Kind::Identity, _) => format!("allowed by {what}"),
-            (Kind::Resource, MatchKind::Account) => {
-                format!("{what} grants it to the caller's account")
-            }
-            (Kind::Resource, MatchKind::RoleArn) => {
-                format!("{what} grants it to the caller's role (still capped by the role's permission boundary)")
-            }
-            (Kind::Resource, MatchKind::Direct) => format!("allowed by {what}"),
-        }
-    }
-
-    fn implicit_deny(&self, deny: &Path) -> Evaluation {
-        let mut reasons = vec![format!("no policy allows {}", self.request())];
-        reasons.extend(self.missing());
-        reasons.extend(self.near_misses());
-        if deny.tri == Tri::Unknown {
-            reasons.push("a Deny statement may also apply, depending on conditions".into());
-        }
-        Evaluation { decision: Decision::ImplicitDeny, deciding: Vec::new(), reasons, pending: Vec::new() }
-    }
-
-    /// What each required side lacks, in words.
-    fn missing(&self) -> Vec<String> {
-        let caller = self.req.caller;
-        let mut out = Vec::new();
-        let granted = |kind: Kind| allows(self.hits, kind).any(|h| h.tri != Tri::False);
-        let resource_kinds: Vec<MatchKind> =
-            allows(self.hits, Kind::Resource).filter(|h| h.tri != Tri::False).map(|h| h.principal).collect();
-        if !caller.has_identity_policies() && !self.is_root {
-            if !self.policies.identity.is_empty() {
-                out.push(format!(
-                    "identity policies were ignored: a {} caller has none",
-                    caller.principal_type().to_lowercase()
-                ));
-            }
-            out.push(match self.policies.resource {
-                None => "there is no resource policy, and only a resource policy can grant this caller access".into(),
-                Some(_) => "the resource policy grants nothing to this caller".into(),
-            });
-            return out;
-        }
-        if !self.is_root && !granted(Kind::Identity) {
-            out.push("no identity-policy statement allows it".into());
-        }
-        if self.has_boundary && !granted(Kind::Boundary) {
-            out.push("the permission boundary does not allow it".into());
-        }
-        if resource_kinds.is_empty() {
-            out.push(match self.policies.resource {
-                None => "there is no resource policy".into(),
-                Some(_) => "the resource policy grants nothing to this caller".into(),
-            });
-        } else if self.same_account && resource_kinds.iter().all(|k| *k == MatchKind::Account) {
-            out.push("the resource policy names only the caller's account, which delegates to that account's identity policies".into());
-        }
-        if !self.same_account {
-            out.push("cross-account: the caller's identity policies and the resource policy must both allow it".into());
-        }
-        out
-    }
-
-    /// Statements that matched everything but a condition.
-    fn near_misses(&self) -> Vec<String> {
-        self.hits
-            .iter()
-            .filter(|h| h.at.effect == Effect::Allow)
-            .filter_map(|h| {
-                Some(match h.miss.as_ref()? {
-                    Miss::Condition(c) => format!(
-                        "{} would allow it, but its condition {c} is not met ({})",
-                        h.at.describe(),
-                        self.request_value(&c.key)
-                    ),
-                    Miss::Resource(t) => format!(
-                        "{} allows it on {}{}, which does not cover {}",
-                        h.at.describe(),
-                        if t.negated { "everything but " } else { "" },
-                        t.values.iter().map(|v| v.text.as_str()).collect::<Vec<_>>().join(", "),
-                        self.req.resource
-                    ),
-                })
-            })
-            .collect()
-    }
-
-    fn request_value(&self, key: &str) -> String {
-        match self.req.context.get(key) {
-            super::context::Lookup::Present(values) => {
-                format!("request has {key} = {}", values.join(", "))
-            }
-            _ => format!("request has no {key}"),
-        }
-    }
-
-    fn conditional(&self, deny: &Path, paths: &[Path]) -> Evaluation {
-        let mut pending = Vec::new();
-        let unknown_hits =
-            deny.hits.iter().chain(paths.iter().flat_map(|p| p.hits.iter())).filter(|h| h.tri == Tri::Unknown);
-        for h in unknown_hits {
-            if pending.iter().any(|p: &Pending| p.statement == h.at) {
-                continue;
-            }
-            pending.push(Pending {
-                statement: h.at.clone(),
-                conditions: h.unknown.iter().map(|c| c.to_string()).collect(),
-            });
-        }
-        let reasons = pending
-            .iter()
-            .map(|p| {
-                let verb = if p.statement.effect == Effect::Deny { "denies" } else { "allows" };
-                format!("{} {verb} it only when {}", p.statement.describe(), p.conditions.join(" and "))
-            })
-            .collect();
-        Evaluation {
-            decision: Decision::Conditional,
-            deciding: pending.iter().map(|p| p.statement.clone()).collect(),
-            reasons,
-            pending,
-        }
     }
 }
 

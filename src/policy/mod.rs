@@ -9,6 +9,7 @@ pub mod condition;
 pub mod context;
 pub mod document;
 pub mod eval;
+mod explain;
 pub mod parse;
 pub mod pattern;
 pub mod principal;
