@@ -3,6 +3,7 @@
 //! The pure core (`model`, `policy`) never touches the network or the terminal; `cmd`
 //! and `cli` sit at the edge.
 
+pub mod catalog;
 pub mod cli;
 pub mod cmd;
 pub mod demo;
