@@ -93,6 +93,32 @@ pub enum Command {
     },
     /// Print what the loaded account holds: functions, versions, aliases, policies, gaps.
     Summary,
+    /// Who can invoke a function: every grant, per scope and path, with its conditions.
+    ///
+    /// FUNCTION is a name, NAME:QUALIFIER (an alias or version) or an ARN. Without a
+    /// qualifier every scope is covered (the function, each alias, each version: each has
+    /// its own resource policy).
+    WhoCanInvoke {
+        /// The function (name, name:qualifier or ARN).
+        function: String,
+    },
+    /// What a function can reach: its execution role's permissions after denies and the
+    /// permission boundary, by service and access level.
+    Reach {
+        /// The function (name, name:qualifier or ARN); a version uses the role it was
+        /// published with.
+        function: String,
+        /// List every allowed action, not only the first few of each access level.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Which functions' roles allow ACTION on RESOURCE (e.g. s3:GetObject arn:aws:s3:::payroll/2026.csv).
+    WhoCanReach {
+        /// The action, service:Action.
+        action: String,
+        /// The resource ARN.
+        resource: String,
+    },
     /// Decide IAM requests offline, from a file of cases (no account needed).
     ///
     /// FILE (or - for standard input) holds one case or a JSON array of cases:

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cmd;
 pub mod demo;
 pub mod fetch;
+pub mod graph;
 pub mod model;
 pub mod policy;
 pub mod text;

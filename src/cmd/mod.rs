@@ -2,7 +2,9 @@
 //! and printing. Errors here are `anyhow` (this is the edge).
 
 mod fetch;
+mod invoke;
 mod progress;
+mod reach;
 mod simulate;
 mod summary;
 
@@ -32,6 +34,9 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
     match &cli.command {
         Command::Summary => summary(&cli.global),
         Command::Fetch { output } => fetch(&cli.global, output.as_deref()),
+        Command::WhoCanInvoke { function } => invoke::run(&cli.global, function),
+        Command::Reach { function, all } => reach::run(&cli.global, function, *all),
+        Command::WhoCanReach { action, resource } => reach::run_reverse(&cli.global, action, resource),
         Command::Simulate { file } => simulate(file, cli.global.format),
     }
 }
@@ -49,6 +54,17 @@ pub fn load_account(global: &Global) -> Result<(Snapshot, SnapshotSource)> {
             Ok((fetched.snapshot, SnapshotSource::Live))
         }
     }
+}
+
+/// The account as a permission graph.
+pub fn load_graph(global: &Global) -> Result<crate::graph::Graph> {
+    let (snapshot, _) = load_account(global)?;
+    Ok(crate::graph::Graph::build(snapshot))
+}
+
+/// JSON for scripts: one document, one line.
+pub fn emit_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    emit(&(serde_json::to_string(value).context("cannot encode the answer")? + "\n"))
 }
 
 fn load_file(path: &Path) -> Result<Snapshot> {

@@ -88,7 +88,8 @@ pub struct Pending {
 pub struct Evaluation {
     pub decision: Decision,
     /// The statements that decided: the denies for an explicit deny, the allows on every
-    /// path that granted for an allow, the undecided ones for a conditional answer.
+    /// path that granted for an allow; for a conditional answer the undecided ones first,
+    /// then the allows that hold.
     pub deciding: Vec<StatementRef>,
     /// The decision explained in words.
     pub reasons: Vec<String>,

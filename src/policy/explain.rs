@@ -169,11 +169,12 @@ impl Explain<'_, '_, '_> {
                 format!("{} {verb} it only when {}", p.statement.describe(), p.conditions.join(" and "))
             })
             .collect();
-        Evaluation {
-            decision: Decision::Conditional,
-            deciding: pending.iter().map(|p| p.statement.clone()).collect(),
-            reasons,
-            pending,
+        let mut deciding: Vec<StatementRef> = pending.iter().map(|p| p.statement.clone()).collect();
+        for h in paths.iter().flat_map(|p| p.hits.iter()).filter(|h| h.tri == Tri::True) {
+            if !deciding.contains(&h.at) {
+                deciding.push(h.at.clone());
+            }
         }
+        Evaluation { decision: Decision::Conditional, deciding, reasons, pending }
     }
 }

@@ -1,0 +1,113 @@
+//! `lambdascope reach FUNCTION` and `lambdascope who-can-reach ACTION RESOURCE`.
+
+use anyhow::Result;
+
+use super::{Outcome, emit, emit_json, load_graph};
+use crate::cli::{Format, Global};
+use crate::graph::{Reach, ServiceReach, WhoCanReach};
+use crate::text::sanitize;
+
+/// Actions listed per access level before the rest are counted.
+const SHOWN: usize = 8;
+
+pub fn run(global: &Global, function: &str, all: bool) -> Result<Outcome> {
+    let graph = load_graph(global)?;
+    let target = graph.lookup(function)?;
+    let answer = graph.reach(&target);
+    match global.format {
+        Format::Json => emit_json(&answer)?,
+        Format::Text => emit(&text(&answer, all))?,
+    }
+    Ok(Outcome::Success)
+}
+
+pub fn run_reverse(global: &Global, action: &str, resource: &str) -> Result<Outcome> {
+    let graph = load_graph(global)?;
+    let answer = graph.who_can_reach(action, resource);
+    match global.format {
+        Format::Json => emit_json(&answer)?,
+        Format::Text => emit(&reverse_text(&answer))?,
+    }
+    Ok(Outcome::Success)
+}
+
+fn text(r: &Reach, all: bool) -> String {
+    let mut out = format!("What {} can reach\n", sanitize(&r.function));
+    out.push_str(&format!("  role      {}\n", sanitize(&r.role_arn)));
+    out.push_str(&format!("  boundary  {}\n", r.boundary_arn.as_deref().map(sanitize).unwrap_or("none".into())));
+    if r.everything {
+        out.push_str("\n  EVERY action of every service, on every resource (an administrator role)\n");
+    } else if r.services.is_empty() && r.unknown.is_empty() {
+        out.push_str("\n  nothing: no statement allows any action\n");
+    }
+    if !r.everything {
+        for s in &r.services {
+            out.push_str(&service_lines(s, all));
+        }
+    }
+    if !r.denied.is_empty() {
+        let shown: Vec<&str> = r.denied.iter().take(12).map(String::as_str).collect();
+        let more = r.denied.len().saturating_sub(shown.len());
+        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+        out.push_str(&format!("\n  denied everywhere: {}{more}\n", shown.join(", ")));
+    }
+    let conditional: Vec<&str> =
+        r.statements.iter().filter(|s| !s.conditions.is_empty()).map(|s| s.source.as_str()).collect();
+    if !conditional.is_empty() {
+        out.push_str(&format!("\n  with conditions: {}\n", sanitize(&conditional.join("; "))));
+    }
+    if !r.unknown.is_empty() {
+        out.push_str("\nUnknown\n");
+        for u in &r.unknown {
+            out.push_str(&format!("  ? {}\n", sanitize(u)));
+        }
+    }
+    out
+}
+
+fn service_lines(s: &ServiceReach, all: bool) -> String {
+    let levels: Vec<String> =
+        s.levels.iter().map(|l| format!("{} {}/{}", l.level.label(), l.allowed, l.total)).collect();
+    let mut out = format!("\n  {:<18} {} of {} actions · {}\n", s.service, s.allowed, s.total, levels.join(" · "));
+    out.push_str(&format!("      on {}\n", sanitize(&s.resources.join(", "))));
+    for l in s.levels.iter().filter(|l| !l.actions.is_empty()) {
+        let names: Vec<String> = l
+            .actions
+            .iter()
+            .map(|a| {
+                let name = a.action.split_once(':').map_or(a.action.as_str(), |(_, n)| n);
+                if a.conditional { format!("{name} (conditional)") } else { name.to_string() }
+            })
+            .collect();
+        let shown = if all { names.len() } else { SHOWN.min(names.len()) };
+        let more = names.len() - shown;
+        let tail = if more > 0 { format!(", … {more} more (--all)") } else { String::new() };
+        out.push_str(&format!("      {:<23} {}{tail}\n", l.level.label(), names[..shown].join(", ")));
+    }
+    out
+}
+
+fn reverse_text(r: &WhoCanReach) -> String {
+    let mut out = format!("Functions whose role allows {} on {}\n", sanitize(&r.action), sanitize(&r.resource));
+    if r.roles.is_empty() {
+        out.push_str("  none\n");
+    }
+    for row in &r.roles {
+        let mark = if row.decision == crate::policy::Decision::Allowed { "✔ allowed    " } else { "? conditional" };
+        out.push_str(&format!("  {mark} {}\n", sanitize(&row.functions.join(", "))));
+        out.push_str(&format!("      role {}\n", sanitize(&row.role)));
+        for s in &row.statements {
+            out.push_str(&format!("      by {}\n", sanitize(s)));
+        }
+        if row.decision != crate::policy::Decision::Allowed {
+            for reason in &row.reasons {
+                out.push_str(&format!("      {}\n", sanitize(reason)));
+            }
+        }
+    }
+    out.push_str("\nUnknown\n");
+    for u in &r.unknown {
+        out.push_str(&format!("  ? {}\n", sanitize(u)));
+    }
+    out
+}

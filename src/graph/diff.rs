@@ -1,0 +1,1 @@
+//! Comparing two snapshots of one account (filled in below).

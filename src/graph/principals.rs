@@ -1,0 +1,130 @@
+//! The account's principals whose identity policies the snapshot holds (roles and users,
+//! with their groups' policies), with those policies resolved once.
+
+use super::Graph;
+use crate::model::{InlinePolicy, PolicyText};
+use crate::policy::{Effect, Named, Policy, eval::action_matches};
+
+/// Where a principal comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalSource {
+    Role(usize),
+    User(usize),
+}
+
+/// Where one policy document lives in the snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Loc {
+    RoleInline(usize, usize),
+    UserInline(usize, usize),
+    GroupInline(usize, usize),
+    Managed(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct PrincipalInfo {
+    pub arn: String,
+    pub source: PrincipalSource,
+    /// Identity policies: a label (`inline policy x`, a managed policy ARN) and where it is.
+    policies: Vec<(String, Loc)>,
+    boundary: Option<(String, Loc)>,
+    /// Policies this principal uses that the snapshot does not hold or could not parse.
+    pub unknown: Vec<String>,
+    /// Some identity statement allows `lambda:InvokeFunction` on something.
+    pub may_invoke: bool,
+}
+
+impl Graph {
+    fn text(&self, loc: Loc) -> &PolicyText {
+        let s = &self.snapshot;
+        match loc {
+            Loc::RoleInline(r, p) => &s.roles[r].inline_policies[p].document,
+            Loc::UserInline(u, p) => &s.users[u].inline_policies[p].document,
+            Loc::GroupInline(g, p) => &s.groups[g].inline_policies[p].document,
+            Loc::Managed(m) => &s.managed_policies[m].document,
+        }
+    }
+
+    fn parsed(&self, loc: Loc) -> Option<&Policy> {
+        self.text(loc).parsed.as_ref().ok()
+    }
+
+    /// The principal's identity policies and boundary, ready for the engine.
+    pub fn identity_policies<'g>(&'g self, p: &'g PrincipalInfo) -> (Vec<Named<'g>>, Option<Named<'g>>) {
+        let named = |(label, loc): &'g (String, Loc)| self.parsed(*loc).map(|policy| Named { name: label, policy });
+        (p.policies.iter().filter_map(named).collect(), p.boundary.as_ref().and_then(named))
+    }
+
+    /// The principal with this ARN (a role session is found through its role).
+    pub fn principal(&self, arn: &str) -> Option<&PrincipalInfo> {
+        self.principals.iter().find(|p| p.arn == arn)
+    }
+}
+
+pub(super) fn collect(g: &Graph) -> Vec<PrincipalInfo> {
+    let s = &g.snapshot;
+    let mut out = Vec::new();
+    for (ri, r) in s.roles.iter().enumerate() {
+        let inline = inline_locs(&r.inline_policies, |p| Loc::RoleInline(ri, p));
+        out.push(principal(
+            g,
+            &r.arn,
+            PrincipalSource::Role(ri),
+            inline,
+            &r.attached_policy_arns,
+            r.permission_boundary_arn.as_deref(),
+        ));
+    }
+    for (ui, u) in s.users.iter().enumerate() {
+        let mut inline = inline_locs(&u.inline_policies, |p| Loc::UserInline(ui, p));
+        let mut attached = u.attached_policy_arns.clone();
+        for (gi, group) in s.groups.iter().enumerate().filter(|(_, gr)| u.groups.contains(&gr.name)) {
+            inline.extend(inline_locs(&group.inline_policies, |p| Loc::GroupInline(gi, p)));
+            attached.extend(group.attached_policy_arns.iter().cloned());
+        }
+        out.push(principal(
+            g,
+            &u.arn,
+            PrincipalSource::User(ui),
+            inline,
+            &attached,
+            u.permission_boundary_arn.as_deref(),
+        ));
+    }
+    out
+}
+
+fn inline_locs(policies: &[InlinePolicy], loc: impl Fn(usize) -> Loc) -> Vec<(String, Loc)> {
+    policies.iter().enumerate().map(|(i, p)| (format!("inline policy {}", p.name), loc(i))).collect()
+}
+
+fn principal(
+    g: &Graph,
+    arn: &str,
+    source: PrincipalSource,
+    mut policies: Vec<(String, Loc)>,
+    attached: &[String],
+    boundary: Option<&str>,
+) -> PrincipalInfo {
+    let mut unknown = Vec::new();
+    let managed = |arn: &str, unknown: &mut Vec<String>| match g.managed.get(arn) {
+        Some(&m) => Some((format!("managed policy {arn}"), Loc::Managed(m))),
+        None => {
+            unknown.push(format!("managed policy {arn} was not read"));
+            None
+        }
+    };
+    for a in attached {
+        policies.extend(managed(a, &mut unknown));
+    }
+    let boundary = boundary.and_then(|b| managed(b, &mut unknown));
+    for (label, loc) in policies.iter().chain(&boundary) {
+        if let Err(e) = &g.text(*loc).parsed {
+            unknown.push(format!("{label} could not be parsed: {e}"));
+        }
+    }
+    let may_invoke = policies.iter().filter_map(|(_, loc)| g.parsed(*loc)).any(|p| {
+        p.statements.iter().any(|s| s.effect == Effect::Allow && action_matches(&s.actions, "lambda:InvokeFunction"))
+    });
+    PrincipalInfo { arn: arn.to_string(), source, policies, boundary, unknown, may_invoke }
+}

@@ -1,0 +1,302 @@
+//! What a function can reach: its execution role's identity policies, after explicit
+//! denies and the permission boundary, expanded against the action catalog and grouped by
+//! service and access level. And the reverse: which functions can reach a resource.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::Graph;
+use super::invoke::scope_arn;
+use super::lookup::Target;
+use crate::catalog::{AccessLevel, ActionSet, Catalog};
+use crate::model::Scope;
+use crate::policy::{self, Caller, Context, Decision, Effect, Policies, Request, Statement, Targets};
+
+/// One statement of the role's policies, as the reach answer shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReachStatement {
+    pub effect: Effect,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_actions: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_resources: Option<Vec<String>>,
+    pub conditions: Vec<String>,
+    /// Which policy and statement (`managed policy ARN #0`, `inline policy x "Sid"`).
+    pub source: String,
+    /// The statement belongs to the permission boundary.
+    pub boundary: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionReach {
+    pub action: String,
+    pub resources: Vec<String>,
+    /// Every statement that allows it has conditions.
+    pub conditional: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LevelReach {
+    pub level: AccessLevel,
+    pub allowed: usize,
+    pub total: usize,
+    /// Listed unless every action of the level is allowed.
+    pub actions: Vec<ActionReach>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceReach {
+    pub service: String,
+    pub name: String,
+    pub allowed: usize,
+    pub total: usize,
+    pub levels: Vec<LevelReach>,
+    /// The resource patterns the allowed actions apply to.
+    pub resources: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reach {
+    pub function: String,
+    pub role_arn: String,
+    pub boundary_arn: Option<String>,
+    pub statements: Vec<ReachStatement>,
+    pub services: Vec<ServiceReach>,
+    /// Actions removed by an unconditional Deny on every resource.
+    pub denied: Vec<String>,
+    /// Allows every action of every service.
+    pub everything: bool,
+    pub unknown: Vec<String>,
+}
+
+fn strings(t: &Targets) -> Vec<String> {
+    t.values.iter().map(|v| v.text.clone()).collect()
+}
+
+fn reach_statement(s: &Statement, source: String, boundary: bool) -> ReachStatement {
+    let (actions, not_actions) =
+        if s.actions.negated { (None, Some(strings(&s.actions))) } else { (Some(strings(&s.actions)), None) };
+    let (resources, not_resources) = match &s.resources {
+        Some(r) if r.negated => (None, Some(strings(r))),
+        Some(r) => (Some(strings(r)), None),
+        None => (Some(vec!["*".into()]), None),
+    };
+    ReachStatement {
+        effect: s.effect,
+        actions,
+        not_actions,
+        resources,
+        not_resources,
+        conditions: s.conditions.iter().map(|c| c.to_string()).collect(),
+        source,
+        boundary,
+    }
+}
+
+/// Is this an unconditional statement on every resource?
+fn everywhere(s: &Statement) -> bool {
+    s.conditions.is_empty() && s.resources.as_ref().is_none_or(|r| !r.negated && r.values.iter().any(|v| v.text == "*"))
+}
+
+impl Graph {
+    /// The execution role of a scope: a version keeps the role it was published with.
+    pub fn role_of(&self, target: &Target) -> String {
+        let f = self.function(target.function);
+        let version = match &target.scope {
+            Some(Scope::Version(v)) => Some(v.clone()),
+            Some(Scope::Alias(a)) => f.aliases.iter().find(|x| &x.name == a).map(|x| x.function_version.clone()),
+            _ => None,
+        };
+        version
+            .and_then(|v| f.versions.iter().find(|x| x.version == v))
+            .map_or_else(|| f.role_arn.clone(), |v| v.role_arn.clone())
+    }
+
+    pub fn reach(&self, target: &Target) -> Reach {
+        let f = self.function(target.function);
+        let role_arn = self.role_of(target);
+        let function = scope_arn(f, target.scope.as_ref().unwrap_or(&Scope::Unqualified));
+        let Some(p) = self.principal(&role_arn) else {
+            let why = match self.gap(&["iam:GetRole"], &role_arn) {
+                Some(gap) => format!("the execution role {role_arn} could not be read ({})", super::gap_reason(gap)),
+                None => format!("the execution role {role_arn} is not in the snapshot"),
+            };
+            return Reach {
+                function,
+                role_arn,
+                boundary_arn: None,
+                statements: Vec::new(),
+                services: Vec::new(),
+                denied: Vec::new(),
+                everything: false,
+                unknown: vec![why],
+            };
+        };
+        let boundary_arn = self.role(&role_arn).and_then(|r| r.permission_boundary_arn.clone());
+        let (identity, boundary) = self.identity_policies(p);
+        let mut unknown = p.unknown.clone();
+        let catalog = Catalog::embedded();
+        let mut statements = Vec::new();
+        let mut allowed = ActionSet::empty(catalog.actions.len());
+        let mut denied = ActionSet::empty(catalog.actions.len());
+        let mut allows: Vec<(&Statement, ActionSet)> = Vec::new();
+        for named in &identity {
+            for (i, s) in named.policy.statements.iter().enumerate() {
+                statements.push(reach_statement(s, format!("{} {}", named.name, s.label(i)), false));
+                let covered = catalog.covered(&strings(&s.actions), s.actions.negated);
+                match s.effect {
+                    Effect::Allow => {
+                        for a in catalog.unknown(&strings(&s.actions)) {
+                            unknown.push(format!(
+                                "{a} (in {}) is not in the action catalog; shown as written",
+                                named.name
+                            ));
+                        }
+                        allowed.union_with(&covered);
+                        allows.push((s, covered));
+                    }
+                    Effect::Deny if everywhere(s) => denied.union_with(&covered),
+                    Effect::Deny => {}
+                }
+            }
+        }
+        if let Some(b) = &boundary {
+            let mut within = ActionSet::empty(catalog.actions.len());
+            for (i, s) in b.policy.statements.iter().enumerate() {
+                statements.push(reach_statement(s, format!("boundary {} {}", b.name, s.label(i)), true));
+                let covered = catalog.covered(&strings(&s.actions), s.actions.negated);
+                match s.effect {
+                    Effect::Allow => within.union_with(&covered),
+                    Effect::Deny if everywhere(s) => denied.union_with(&covered),
+                    Effect::Deny => {}
+                }
+            }
+            allowed.intersect_with(&within);
+        }
+        let mut removed = allowed.clone();
+        removed.intersect_with(&denied);
+        allowed.subtract(&denied);
+        let everything = allowed.len() == catalog.actions.len();
+        Reach {
+            function,
+            role_arn,
+            boundary_arn,
+            statements,
+            services: group(catalog, &allowed, &allows),
+            denied: removed.iter().map(|i| catalog.full_name(i)).collect(),
+            everything,
+            unknown,
+        }
+    }
+
+    /// Which functions' roles allow `action` on `resource`.
+    pub fn who_can_reach(&self, action: &str, resource: &str) -> WhoCanReach {
+        let mut by_role: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for f in self.functions() {
+            by_role.entry(f.role_arn.clone()).or_default().push(f.name.clone());
+            for v in f.versions.iter().filter(|v| v.role_arn != f.role_arn) {
+                by_role.entry(v.role_arn.clone()).or_default().push(format!("{}:{}", f.name, v.version));
+            }
+        }
+        let mut rows = Vec::new();
+        let mut unknown = Vec::new();
+        for (role, functions) in by_role {
+            let Some(p) = self.principal(&role) else {
+                unknown.push(format!("{role} (used by {}): not in the snapshot", functions.join(", ")));
+                continue;
+            };
+            let Ok(caller) = Caller::parse(&role) else { continue };
+            let (identity, boundary) = self.identity_policies(p);
+            let ctx = policy::with_request_keys(Context::open(), &caller, resource);
+            let policies = Policies { identity, resource: None, boundary };
+            let eval = policy::evaluate(&Request { caller: &caller, action, resource, context: &ctx }, &policies);
+            if matches!(eval.decision, Decision::Allowed | Decision::Conditional) {
+                rows.push(RoleReach {
+                    role,
+                    functions,
+                    decision: eval.decision,
+                    statements: eval.deciding.iter().map(|s| s.describe()).collect(),
+                    reasons: eval.reasons,
+                });
+            }
+        }
+        unknown.push(format!(
+            "the resource's own policy (if {resource} has one) is not read: a Deny there would still apply"
+        ));
+        WhoCanReach { action: action.to_string(), resource: resource.to_string(), roles: rows, unknown }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleReach {
+    pub role: String,
+    pub functions: Vec<String>,
+    pub decision: Decision,
+    pub statements: Vec<String>,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WhoCanReach {
+    pub action: String,
+    pub resource: String,
+    pub roles: Vec<RoleReach>,
+    pub unknown: Vec<String>,
+}
+
+/// Groups allowed actions by service and access level, with the resources each applies to.
+fn group(catalog: &Catalog, allowed: &ActionSet, allows: &[(&Statement, ActionSet)]) -> Vec<ServiceReach> {
+    let mut out = Vec::new();
+    for s in &catalog.services {
+        let count = allowed.count_in(s.actions.clone());
+        if count == 0 {
+            continue;
+        }
+        let mut levels = Vec::new();
+        let mut service_resources = BTreeSet::new();
+        for level in AccessLevel::ALL {
+            let members: Vec<usize> = s.actions.clone().filter(|&i| catalog.actions[i].level == level).collect();
+            let granted: Vec<usize> = members.iter().copied().filter(|&i| allowed.contains(i)).collect();
+            if granted.is_empty() {
+                continue;
+            }
+            let mut actions = Vec::new();
+            for &i in &granted {
+                let covering: Vec<&Statement> =
+                    allows.iter().filter(|(_, set)| set.contains(i)).map(|(st, _)| *st).collect();
+                let resources: BTreeSet<String> = covering.iter().flat_map(|st| resource_texts(st)).collect();
+                service_resources.extend(resources.iter().cloned());
+                if granted.len() < members.len() {
+                    actions.push(ActionReach {
+                        action: catalog.full_name(i),
+                        resources: resources.into_iter().collect(),
+                        conditional: covering.iter().all(|st| !st.conditions.is_empty()),
+                    });
+                }
+            }
+            levels.push(LevelReach { level, allowed: granted.len(), total: members.len(), actions });
+        }
+        out.push(ServiceReach {
+            service: s.prefix.clone(),
+            name: s.name.clone(),
+            allowed: count,
+            total: s.actions.len(),
+            levels,
+            resources: service_resources.into_iter().collect(),
+        });
+    }
+    out
+}
+
+fn resource_texts(s: &Statement) -> Vec<String> {
+    match &s.resources {
+        None => vec!["*".into()],
+        Some(r) if r.negated => vec![format!("everything except {}", strings(r).join(", "))],
+        Some(r) => strings(r),
+    }
+}
