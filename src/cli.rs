@@ -15,7 +15,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
         by the usual AWS settings (read-only; AWSLambda_ReadOnlyAccess is enough). \
         Try it without an AWS account: `lambdascope --demo summary`.",
     after_help = "Exit codes: 0 success, 1 error, 2 bad command line, 3 some input cases were rejected (simulate), \
-                  4 the snapshot is partial (fetch).",
+                  4 the snapshot is partial (fetch), \
+                  5 findings at or above --fail-on.",
     subcommand_required = true,
     arg_required_else_help = true
 )]
@@ -111,6 +112,15 @@ pub enum Command {
         /// List every allowed action, not only the first few of each access level.
         #[arg(long)]
         all: bool,
+    },
+    /// Risk findings across the account, most severe first.
+    Findings {
+        /// Show only findings of this severity or worse (info, low, medium, high, critical).
+        #[arg(long, value_name = "S", default_value = "info")]
+        min_severity: String,
+        /// Exit with status 5 when a finding of this severity or worse exists (for CI).
+        #[arg(long, value_name = "S")]
+        fail_on: Option<String>,
     },
     /// Which functions' roles allow ACTION on RESOURCE (e.g. s3:GetObject arn:aws:s3:::payroll/2026.csv).
     WhoCanReach {

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::PartialInput) => ExitCode::from(3),
         Ok(Outcome::PartialSnapshot) => ExitCode::from(4),
+        Ok(Outcome::FindingsOverThreshold) => ExitCode::from(5),
         Err(err) => {
             let message = format!("{err:#}");
             eprintln!("lambdascope: error: {}", lambdascope::text::sanitize(&message));

@@ -2,6 +2,7 @@
 //! and printing. Errors here are `anyhow` (this is the edge).
 
 mod fetch;
+mod findings;
 mod invoke;
 mod progress;
 mod reach;
@@ -28,6 +29,8 @@ pub enum Outcome {
     PartialInput,
     /// The account was read only in part (exit 4).
     PartialSnapshot,
+    /// A finding reached the `--fail-on` severity (exit 5).
+    FindingsOverThreshold,
 }
 
 pub fn run(cli: &Cli) -> Result<Outcome> {
@@ -36,6 +39,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         Command::Fetch { output } => fetch(&cli.global, output.as_deref()),
         Command::WhoCanInvoke { function } => invoke::run(&cli.global, function),
         Command::Reach { function, all } => reach::run(&cli.global, function, *all),
+        Command::Findings { min_severity, fail_on } => findings::run(&cli.global, min_severity, fail_on.as_deref()),
         Command::WhoCanReach { action, resource } => reach::run_reverse(&cli.global, action, resource),
         Command::Simulate { file } => simulate(file, cli.global.format),
     }

@@ -7,8 +7,25 @@ use crate::cli::{Format, Global};
 use crate::graph::{Reach, ServiceReach, WhoCanReach};
 use crate::text::sanitize;
 
-/// Actions listed per access level before the rest are counted.
-const SHOWN: usize = 8;
+/// Past this many services a role is summarised rather than listed (`--all` lists).
+const BROAD: usize = 25;
+
+/// Room for action names on one line of a 100-column terminal.
+const LINE: usize = 60;
+
+/// How many names fit on one line (at least one).
+fn fitting(names: &[String]) -> usize {
+    let mut width = 0;
+    names
+        .iter()
+        .take_while(|n| {
+            width += n.len() + 2;
+            width <= LINE
+        })
+        .count()
+        .max(1)
+        .min(names.len())
+}
 
 pub fn run(global: &Global, function: &str, all: bool) -> Result<Outcome> {
     let graph = load_graph(global)?;
@@ -40,7 +57,9 @@ fn text(r: &Reach, all: bool) -> String {
     } else if r.services.is_empty() && r.unknown.is_empty() {
         out.push_str("\n  nothing: no statement allows any action\n");
     }
-    if !r.everything {
+    if !r.everything && r.services.len() > BROAD && !all {
+        out.push_str(&broad_lines(r));
+    } else if !r.everything {
         for s in &r.services {
             out.push_str(&service_lines(s, all));
         }
@@ -65,6 +84,42 @@ fn text(r: &Reach, all: bool) -> String {
     out
 }
 
+/// A role that reaches most of AWS (`NotAction`, `service:*` lists): totals, and the
+/// services it reaches only in part or not at all.
+fn broad_lines(r: &Reach) -> String {
+    let catalog = crate::catalog::Catalog::embedded();
+    let allowed: usize = r.services.iter().map(|s| s.allowed).sum();
+    let resources: std::collections::BTreeSet<&str> =
+        r.services.iter().flat_map(|s| s.resources.iter().map(String::as_str)).collect();
+    let mut out = format!(
+        "\n  {allowed} of {} actions in {} of {} services, on {}\n",
+        catalog.actions.len(),
+        r.services.len(),
+        catalog.services.len(),
+        sanitize(&resources.into_iter().collect::<Vec<_>>().join(", "))
+    );
+    let partial: Vec<String> = r
+        .services
+        .iter()
+        .filter(|s| s.allowed < s.total)
+        .map(|s| format!("{} {}/{}", s.service, s.allowed, s.total))
+        .collect();
+    let excluded: Vec<&str> = catalog
+        .services
+        .iter()
+        .filter(|c| !r.services.iter().any(|s| s.service == c.prefix))
+        .map(|c| c.prefix.as_str())
+        .collect();
+    if !partial.is_empty() {
+        out.push_str(&format!("  in part: {}\n", partial.join(", ")));
+    }
+    if !excluded.is_empty() {
+        out.push_str(&format!("  not at all: {}\n", excluded.join(", ")));
+    }
+    out.push_str("  (--all lists every service)\n");
+    out
+}
+
 fn service_lines(s: &ServiceReach, all: bool) -> String {
     let levels: Vec<String> =
         s.levels.iter().map(|l| format!("{} {}/{}", l.level.label(), l.allowed, l.total)).collect();
@@ -79,7 +134,7 @@ fn service_lines(s: &ServiceReach, all: bool) -> String {
                 if a.conditional { format!("{name} (conditional)") } else { name.to_string() }
             })
             .collect();
-        let shown = if all { names.len() } else { SHOWN.min(names.len()) };
+        let shown = if all { names.len() } else { fitting(&names) };
         let more = names.len() - shown;
         let tail = if more > 0 { format!(", … {more} more (--all)") } else { String::new() };
         out.push_str(&format!("      {:<23} {}{tail}\n", l.level.label(), names[..shown].join(", ")));

@@ -24,8 +24,10 @@ fn fn_arn(name: &str) -> String {
     format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}")
 }
 
+/// Role ARNs; the payments role sits under a path, as console-created roles do.
 fn role_arn(name: &str) -> String {
-    format!("arn:aws:iam::{ACCOUNT}:role/{name}")
+    let path = if name == "payments-exec" { "service-role/" } else { "" };
+    format!("arn:aws:iam::{ACCOUNT}:role/{path}{name}")
 }
 
 fn text(doc: Value) -> PolicyText {

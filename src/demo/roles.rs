@@ -53,7 +53,6 @@ pub fn roles() -> Vec<Role> {
     data.permission_boundary_arn = Some(customer("lambda-boundary"));
     let mut payments = role("payments-exec", &[BASIC, SQS, &customer("payments-data-access")], vec![]);
     payments.path = "/service-role/".into();
-    payments.arn = format!("arn:aws:iam::{ACCOUNT}:role/service-role/payments-exec");
     vec![
         role(
             "app-shared-role",

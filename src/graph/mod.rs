@@ -16,6 +16,7 @@ mod reach;
 use std::collections::HashMap;
 
 use crate::model::{Function, Snapshot};
+pub use findings::{Finding, Severity};
 pub use invoke::{Grant, Invokers, Path, PrincipalKind, Verdict, invoke_scopes};
 pub use lookup::{LookupError, Target};
 pub use principals::{PrincipalInfo, PrincipalSource};
