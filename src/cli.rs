@@ -113,6 +113,27 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Decide one concrete request against the account's policies and explain it: "why
+    /// does PRINCIPAL get AccessDenied on RESOURCE?".
+    Can {
+        /// The caller: an IAM user, role or root ARN, an assumed-role session ARN, a
+        /// service principal, or "anonymous".
+        principal: String,
+        /// The action, service:Action.
+        action: String,
+        /// The resource ARN.
+        resource: String,
+        /// A request context key, repeatable (a key given twice holds both values).
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+    },
+    /// Compare two snapshots of one account: invokers, reach and findings that changed.
+    Diff {
+        /// The earlier snapshot.
+        old: std::path::PathBuf,
+        /// The later snapshot.
+        new: std::path::PathBuf,
+    },
     /// Risk findings across the account, most severe first.
     Findings {
         /// Show only findings of this severity or worse (info, low, medium, high, critical).

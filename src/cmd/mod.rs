@@ -1,6 +1,8 @@
 //! Non-interactive subcommands, one file each, and what they share: loading the account
 //! and printing. Errors here are `anyhow` (this is the edge).
 
+mod can;
+mod diff;
 mod fetch;
 mod findings;
 mod invoke;
@@ -39,6 +41,10 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         Command::Fetch { output } => fetch(&cli.global, output.as_deref()),
         Command::WhoCanInvoke { function } => invoke::run(&cli.global, function),
         Command::Reach { function, all } => reach::run(&cli.global, function, *all),
+        Command::Can { principal, action, resource, context } => {
+            can::run(&cli.global, principal, action, resource, context)
+        }
+        Command::Diff { old, new } => diff::run(&cli.global, old, new),
         Command::Findings { min_severity, fail_on } => findings::run(&cli.global, min_severity, fail_on.as_deref()),
         Command::WhoCanReach { action, resource } => reach::run_reverse(&cli.global, action, resource),
         Command::Simulate { file } => simulate(file, cli.global.format),
@@ -71,7 +77,7 @@ pub fn emit_json<T: serde::Serialize>(value: &T) -> Result<()> {
     emit(&(serde_json::to_string(value).context("cannot encode the answer")? + "\n"))
 }
 
-fn load_file(path: &Path) -> Result<Snapshot> {
+pub fn load_file(path: &Path) -> Result<Snapshot> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read snapshot {}", path.display()))?;
     Snapshot::from_json(&text).with_context(|| format!("cannot load snapshot {}", path.display()))
 }

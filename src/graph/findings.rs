@@ -62,6 +62,10 @@ pub struct Finding {
     pub evidence: Vec<String>,
 }
 
+/// A finding about an execution role, before it is attached to each function using it:
+/// rule id, severity, title, evidence.
+type RoleFinding = (&'static str, Severity, String, Vec<String>);
+
 /// A role is "shared by many functions" from this many functions on.
 pub const SHARED_ROLE_FUNCTIONS: usize = 5;
 /// Services whose data a function should not be able to write everywhere.
@@ -246,7 +250,7 @@ impl Graph {
     }
 
     /// Findings about each execution role, computed once per role.
-    fn role_findings(&self) -> BTreeMap<&str, Vec<(&'static str, Severity, String, Vec<String>)>> {
+    fn role_findings(&self) -> BTreeMap<&str, Vec<RoleFinding>> {
         let mut out = BTreeMap::new();
         for (fi, f) in self.functions().iter().enumerate() {
             if out.contains_key(f.role_arn.as_str()) || self.principal(&f.role_arn).is_none() {
@@ -258,7 +262,7 @@ impl Graph {
         out
     }
 
-    fn role_rules(&self, reach: &Reach) -> Vec<(&'static str, Severity, String, Vec<String>)> {
+    fn role_rules(&self, reach: &Reach) -> Vec<RoleFinding> {
         let mut out = Vec::new();
         let role = &reach.role_arn;
         let allow_sources = |pred: &dyn Fn(&super::ReachStatement) -> bool| -> Vec<String> {

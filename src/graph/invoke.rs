@@ -121,7 +121,8 @@ pub struct Invokers {
     pub unknown: Vec<String>,
 }
 
-fn allow_all() -> &'static Policy {
+/// A policy that allows everything: stands in for an identity side that cannot be seen.
+pub(super) fn allow_all() -> &'static Policy {
     static ALLOW_ALL: OnceLock<Policy> = OnceLock::new();
     ALLOW_ALL.get_or_init(|| {
         let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;

@@ -6,6 +6,7 @@
 //! one pass; the invocation edges of resource policies, URLs and event sources are computed
 //! up front, identity-based ones on demand.
 
+mod can;
 mod diff;
 mod findings;
 mod invoke;
@@ -16,6 +17,8 @@ mod reach;
 use std::collections::HashMap;
 
 use crate::model::{Function, Snapshot};
+pub use can::CanAnswer;
+pub use diff::{Diff, GrantChange, ReachChange, diff};
 pub use findings::{Finding, Severity};
 pub use invoke::{Grant, Invokers, Path, PrincipalKind, Verdict, invoke_scopes};
 pub use lookup::{LookupError, Target};

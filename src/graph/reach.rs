@@ -72,6 +72,9 @@ pub struct Reach {
     /// Allows every action of every service.
     pub everything: bool,
     pub unknown: Vec<String>,
+    /// Every allowed catalog action (what `services` groups).
+    #[serde(skip)]
+    pub allowed: ActionSet,
 }
 
 fn strings(t: &Targets) -> Vec<String> {
@@ -135,6 +138,7 @@ impl Graph {
                 denied: Vec::new(),
                 everything: false,
                 unknown: vec![why],
+                allowed: ActionSet::empty(Catalog::embedded().actions.len()),
             };
         };
         let boundary_arn = self.role(&role_arn).and_then(|r| r.permission_boundary_arn.clone());
@@ -191,6 +195,7 @@ impl Graph {
             denied: removed.iter().map(|i| catalog.full_name(i)).collect(),
             everything,
             unknown,
+            allowed,
         }
     }
 

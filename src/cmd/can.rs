@@ -1,0 +1,55 @@
+//! `lambdascope can PRINCIPAL ACTION RESOURCE [--context KEY=VALUE ...]`.
+
+use anyhow::{Result, bail};
+
+use super::{Outcome, emit, emit_json, load_graph};
+use crate::cli::{Format, Global};
+use crate::graph::CanAnswer;
+use crate::policy::Context;
+use crate::text::sanitize;
+
+pub fn run(global: &Global, principal: &str, action: &str, resource: &str, pairs: &[String]) -> Result<Outcome> {
+    let context = parse_context(pairs)?;
+    let graph = load_graph(global)?;
+    let answer = graph.can(principal, action, resource, context).map_err(anyhow::Error::msg)?;
+    match global.format {
+        Format::Json => emit_json(&answer)?,
+        Format::Text => emit(&text(&answer))?,
+    }
+    Ok(Outcome::Success)
+}
+
+/// `KEY=VALUE` pairs into a complete request context; a repeated key holds every value.
+fn parse_context(pairs: &[String]) -> Result<Context> {
+    let mut values: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for pair in pairs {
+        let Some((key, value)) = pair.split_once('=') else {
+            bail!("--context {pair}: expected KEY=VALUE, such as aws:SourceArn=arn:aws:s3:::bucket");
+        };
+        values.entry(key.trim().to_string()).or_default().push(value.to_string());
+    }
+    let mut ctx = Context::closed();
+    for (k, v) in values {
+        ctx.set(&k, v);
+    }
+    Ok(ctx)
+}
+
+fn text(a: &CanAnswer) -> String {
+    let mark = match a.decision.as_str() {
+        "allowed" => "✔ allowed",
+        "explicit_deny" => "✖ explicitly denied",
+        "implicit_deny" => "✖ denied (nothing allows it)",
+        _ => "? unknown",
+    };
+    let mut out =
+        format!("Can {} call {} on {}?\n", sanitize(&a.principal), sanitize(&a.action), sanitize(&a.resource));
+    out.push_str(&format!("  result  {mark}\n"));
+    for r in &a.reasons {
+        out.push_str(&format!("  why     {}\n", sanitize(r)));
+    }
+    for u in &a.unknown {
+        out.push_str(&format!("  unknown {}\n", sanitize(u)));
+    }
+    out
+}

@@ -1,0 +1,197 @@
+//! "Can PRINCIPAL do ACTION on RESOURCE?" for one concrete request, against the account's
+//! own policies: the on-call question behind an AccessDenied. What the snapshot cannot
+//! show (another account's identity policies, a non-Lambda resource's own policy) turns
+//! the answer into "unknown" rather than a guess.
+
+use serde::Serialize;
+
+use super::Graph;
+use super::invoke::scope_arn;
+use super::principals::PrincipalInfo;
+use crate::model::Scope;
+use crate::policy::{self, Caller, Context, Decision, Evaluation, Named, Policies, Request, StatementRef, arn};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CanAnswer {
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    /// `allowed`, `explicit_deny`, `implicit_deny`, or `unknown`.
+    pub decision: String,
+    pub deciding: Vec<StatementRef>,
+    pub reasons: Vec<String>,
+    /// What the answer could not take into account.
+    pub unknown: Vec<String>,
+}
+
+/// Services whose resources can carry a resource-based policy that takes part in the
+/// decision (IAM roles' trust policies only govern sts:AssumeRole).
+const RESOURCE_POLICY_SERVICES: &[&str] = &[
+    "s3",
+    "s3-object-lambda",
+    "s3express",
+    "sqs",
+    "sns",
+    "kms",
+    "secretsmanager",
+    "lambda",
+    "ecr",
+    "glacier",
+    "events",
+    "logs",
+    "es",
+    "backup",
+    "codeartifact",
+    "elasticfilesystem",
+    "glue",
+    "execute-api",
+    "dynamodb",
+    "kinesis",
+    "sts",
+    "iot",
+    "mediastore",
+    "ssm-incidents",
+    "serverlessrepo",
+    "bedrock",
+    "aoss",
+    "codebuild",
+    "cloudtrail",
+];
+
+fn may_have_policy(resource: &str) -> bool {
+    match arn::split(resource) {
+        Some(p) => RESOURCE_POLICY_SERVICES.contains(&p[2]),
+        // Not an ARN: nothing is known about it.
+        None => true,
+    }
+}
+
+impl Graph {
+    fn principal_for(&self, caller: &Caller) -> Option<&PrincipalInfo> {
+        match caller {
+            Caller::User { arn, .. } | Caller::Role { arn, .. } => self.principal(arn),
+            // A session's role is found by account and name (the session ARN has no path).
+            Caller::Session { account, role, .. } => self.principals.iter().find(|p| {
+                arn::account(&p.arn) == Some(account.as_str())
+                    && p.arn.contains(":role/")
+                    && p.arn.rsplit('/').next() == Some(role)
+            }),
+            _ => None,
+        }
+    }
+
+    pub fn can(&self, principal: &str, action: &str, resource: &str, context: Context) -> Result<CanAnswer, String> {
+        let caller = Caller::parse(principal)?;
+        let ctx = policy::with_request_keys(context, &caller, resource);
+        let mut unknown = Vec::new();
+        let (resource_policy, lambda) = self.resource_policy(resource, &mut unknown);
+        let info = self.principal_for(&caller);
+        let (identity, boundary) = info.map(|p| self.identity_policies(p)).unwrap_or_default();
+        if let Some(p) = info {
+            unknown.extend(p.unknown.iter().cloned());
+        }
+        let decide = |identity: Vec<Named>| {
+            let policies = Policies {
+                identity,
+                resource: resource_policy.map(|policy| Named { name: "resource policy", policy }),
+                boundary,
+            };
+            policy::evaluate(&Request { caller: &caller, action, resource, context: &ctx }, &policies)
+        };
+        let needs_identity = caller.has_identity_policies() && info.is_none();
+        let eval = if needs_identity {
+            let why = match caller.account() {
+                Some(a) if a != self.snapshot.account_id => {
+                    format!("the identity policies of {principal} live in account {a}, which this snapshot cannot see")
+                }
+                _ => format!("the identity policies of {principal} are not in this snapshot"),
+            };
+            unknown.push(why.clone());
+            let without = decide(Vec::new());
+            let allow_all = super::invoke::allow_all();
+            let with = decide(vec![Named { name: "any identity allow", policy: allow_all }]);
+            if without.decision != with.decision {
+                return Ok(self.answer(
+                    principal,
+                    action,
+                    resource,
+                    "unknown",
+                    &with,
+                    vec![format!("it depends: {why}; if they allow it: {}", with.decision.as_str())],
+                    unknown,
+                ));
+            }
+            with
+        } else {
+            decide(identity)
+        };
+        // Another service's resource (a bucket, a key) may have a policy of its own.
+        if !lambda && may_have_policy(resource) && eval.decision != Decision::ExplicitDeny {
+            let note = format!(
+                "{}'s own resource policy was not read: it could still {}",
+                resource,
+                if eval.decision == Decision::Allowed { "deny it" } else { "allow it" }
+            );
+            return Ok(self.answer(
+                principal,
+                action,
+                resource,
+                "unknown",
+                &eval,
+                vec![format!("if it has none: {}", eval.decision.as_str())],
+                [unknown, vec![note]].concat(),
+            ));
+        }
+        Ok(self.answer(principal, action, resource, eval.decision.as_str(), &eval, Vec::new(), unknown))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn answer(
+        &self,
+        principal: &str,
+        action: &str,
+        resource: &str,
+        decision: &str,
+        eval: &Evaluation,
+        lead: Vec<String>,
+        unknown: Vec<String>,
+    ) -> CanAnswer {
+        CanAnswer {
+            principal: principal.into(),
+            action: action.into(),
+            resource: resource.into(),
+            decision: decision.into(),
+            deciding: eval.deciding.clone(),
+            reasons: [lead, eval.reasons.clone()].concat(),
+            unknown,
+        }
+    }
+
+    /// The resource policy of a Lambda function scope in this snapshot; `true` when the
+    /// resource is such a scope (so its policy, or its lack of one, is known).
+    fn resource_policy(&self, resource: &str, unknown: &mut Vec<String>) -> (Option<&policy::Policy>, bool) {
+        let is_function = arn::split(resource).is_some_and(|p| p[2] == "lambda" && p[5].starts_with("function:"));
+        if !is_function {
+            return (None, false);
+        }
+        let Ok(target) = self.lookup(resource) else {
+            unknown.push(format!("{resource} is not a function in this snapshot"));
+            return (None, false);
+        };
+        let f = self.function(target.function);
+        let scope = target.scope.unwrap_or(Scope::Unqualified);
+        let text = f.scopes().into_iter().find(|(s, _)| *s == scope).and_then(|(_, p)| p);
+        if let Some(gap) = self.gap(&["lambda:GetPolicy"], &scope_arn(f, &scope)) {
+            unknown.push(format!("the function's resource policy could not be read ({})", super::gap_reason(gap)));
+            return (None, false);
+        }
+        match text.map(|t| &t.parsed) {
+            Some(Ok(p)) => (Some(p), true),
+            Some(Err(e)) => {
+                unknown.push(format!("the function's resource policy could not be parsed ({e})"));
+                (None, false)
+            }
+            None => (None, true),
+        }
+    }
+}
