@@ -2,6 +2,7 @@
 //! the real binary.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod fixture;
 pub mod moto;
 
 use std::io::Write;
