@@ -86,6 +86,8 @@ pub struct Catalog {
     pub services: Vec<Service>,
     pub actions: Vec<Action>,
     by_prefix: HashMap<String, usize>,
+    /// `service:action`, lower-cased, per action: what patterns are matched against.
+    names: Vec<String>,
 }
 
 impl Catalog {
@@ -138,6 +140,7 @@ impl Catalog {
             return;
         };
         let split = |s: &str| s.split(',').filter(|x| !x.is_empty()).map(str::to_string).collect();
+        self.names.push(format!("{}:{}", self.services[service].prefix, name).to_ascii_lowercase());
         self.actions.push(Action {
             service,
             name: name.to_string(),
@@ -183,8 +186,7 @@ impl Catalog {
         };
         for s in services {
             for i in s.actions.clone() {
-                let name = format!("{}:{}", s.prefix, self.actions[i].name);
-                if glob(&toks, &name, true) {
+                if glob(&toks, &self.names[i], true) {
                     set.insert(i);
                 }
             }

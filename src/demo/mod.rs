@@ -14,6 +14,9 @@ use crate::model::{
 
 mod functions;
 mod roles;
+mod synth;
+
+pub use synth::synthetic;
 
 pub const ACCOUNT: &str = "123456789012";
 pub const REGION: &str = "us-east-1";

@@ -565,6 +565,15 @@ impl Graph {
         for p in self.principals.iter().filter(|p| p.may_invoke) {
             let Ok(caller) = Caller::parse(&p.arn) else { continue };
             let (identity, boundary) = self.identity_policies(p);
+            // Most principals' invoke statements name other functions: skip them cheaply.
+            let names_it = identity.iter().flat_map(|n| &n.policy.statements).any(|st| {
+                st.effect == Effect::Allow
+                    && action_matches(&st.actions, INVOKE)
+                    && resource_matches(st.resources.as_ref(), &resource, &Context::open()) != Tri::False
+            });
+            if !names_it {
+                continue;
+            }
             let ctx = policy::with_request_keys(Context::open(), &caller, &resource);
             let policies = Policies {
                 identity,

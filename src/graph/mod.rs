@@ -36,6 +36,8 @@ pub struct Graph {
     pub principals: Vec<PrincipalInfo>,
     /// Resource-policy, URL and event-source grants per function, in function order.
     invokers: Vec<Vec<Grant>>,
+    /// Reach depends only on the role, and roles are shared: computed once per role.
+    reach_cache: std::sync::Mutex<HashMap<String, Reach>>,
 }
 
 impl Graph {
@@ -43,7 +45,15 @@ impl Graph {
         let by_name = snapshot.functions.iter().enumerate().map(|(i, f)| (f.name.clone(), i)).collect();
         let roles = snapshot.roles.iter().enumerate().map(|(i, r)| (r.arn.clone(), i)).collect();
         let managed = snapshot.managed_policies.iter().enumerate().map(|(i, p)| (p.arn.clone(), i)).collect();
-        let mut graph = Graph { snapshot, by_name, roles, managed, principals: Vec::new(), invokers: Vec::new() };
+        let mut graph = Graph {
+            snapshot,
+            by_name,
+            roles,
+            managed,
+            principals: Vec::new(),
+            invokers: Vec::new(),
+            reach_cache: Default::default(),
+        };
         graph.principals = principals::collect(&graph);
         graph.invokers = (0..graph.snapshot.functions.len()).map(|i| invoke::direct_grants(&graph, i)).collect();
         graph

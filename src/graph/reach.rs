@@ -124,6 +124,16 @@ impl Graph {
         let f = self.function(target.function);
         let role_arn = self.role_of(target);
         let function = scope_arn(f, target.scope.as_ref().unwrap_or(&Scope::Unqualified));
+        let cache = || self.reach_cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(cached) = cache().get(&role_arn) {
+            return Reach { function, ..cached.clone() };
+        }
+        let reach = self.role_reach(function, role_arn);
+        cache().insert(reach.role_arn.clone(), reach.clone());
+        reach
+    }
+
+    fn role_reach(&self, function: String, role_arn: String) -> Reach {
         let Some(p) = self.principal(&role_arn) else {
             let why = match self.gap(&["iam:GetRole"], &role_arn) {
                 Some(gap) => format!("the execution role {role_arn} could not be read ({})", super::gap_reason(gap)),
