@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{Outcome, emit, emit_json, load_graph};
+use super::{Outcome, emit, emit_json, load_graph, unknown_section};
 use crate::cli::{Format, Global};
 use crate::graph::{Grant, Graph, Invokers, Path, Verdict, invoke_scopes};
 use crate::text::sanitize;
@@ -42,12 +42,7 @@ fn text(graph: &Graph, function: usize, only: Option<&crate::model::Scope>, answ
             out.push_str(&grant_lines(g));
         }
     }
-    if !answer.unknown.is_empty() {
-        out.push_str("\nUnknown\n");
-        for u in &answer.unknown {
-            out.push_str(&format!("  ? {}\n", sanitize(u)));
-        }
-    }
+    out.push_str(&unknown_section(&answer.unknown));
     out
 }
 

@@ -101,3 +101,15 @@ pub fn emit(text: &str) -> Result<()> {
         _ => Ok(()),
     }
 }
+
+/// The "Unknown" section of an answer: what could not be read or seen, and why.
+pub fn unknown_section(unknown: &[String]) -> String {
+    if unknown.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nUnknown\n");
+    for u in unknown {
+        out.push_str(&format!("  ? {}\n", crate::text::sanitize(u)));
+    }
+    out
+}

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{Outcome, emit, emit_json, load_graph};
+use super::{Outcome, emit, emit_json, load_graph, unknown_section};
 use crate::cli::{Format, Global};
 use crate::graph::{Reach, ServiceReach, WhoCanReach};
 use crate::text::sanitize;
@@ -75,12 +75,7 @@ fn text(r: &Reach, all: bool) -> String {
     if !conditional.is_empty() {
         out.push_str(&format!("\n  with conditions: {}\n", sanitize(&conditional.join("; "))));
     }
-    if !r.unknown.is_empty() {
-        out.push_str("\nUnknown\n");
-        for u in &r.unknown {
-            out.push_str(&format!("  ? {}\n", sanitize(u)));
-        }
-    }
+    out.push_str(&unknown_section(&r.unknown));
     out
 }
 
@@ -160,9 +155,6 @@ fn reverse_text(r: &WhoCanReach) -> String {
             }
         }
     }
-    out.push_str("\nUnknown\n");
-    for u in &r.unknown {
-        out.push_str(&format!("  ? {}\n", sanitize(u)));
-    }
+    out.push_str(&unknown_section(&r.unknown));
     out
 }
