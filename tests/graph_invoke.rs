@@ -143,6 +143,16 @@ fn function_urls_follow_the_two_permission_rule() {
     assert!(lacking.conditions[0].contains("answers 403 to everyone"), "{:?}", lacking.conditions);
     let no_policy = url_row(vec![], UrlAuthType::None);
     assert_eq!(no_policy.decision, Verdict::Denied);
+    // The statement granting the URL action follows the URL: useless when it answers 403,
+    // and when no URL is configured at all.
+    let g = graph(|s| {
+        let mut f = function("fn", "exec");
+        f.policy = Some(text(vec![url_stmt()]));
+        s.functions.push(f);
+    });
+    let row = grants(&g, "fn").into_iter().find(|g| g.path == Path::FunctionUrl).unwrap();
+    assert_eq!(row.decision, Verdict::Denied);
+    assert_eq!(row.conditions, ["no function URL is configured for this scope"]);
     let iam = url_row(vec![], UrlAuthType::AwsIam);
     assert_eq!((iam.decision, iam.principal_kind), (Verdict::Conditional, PrincipalKind::IamCallers));
 }

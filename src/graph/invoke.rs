@@ -286,12 +286,26 @@ pub(super) fn direct_grants(g: &Graph, fi: usize) -> Vec<Grant> {
     let mut out = Vec::new();
     for (scope, policy) in ordered_scopes(f) {
         let parsed = policy.and_then(|p| p.parsed.as_ref().ok());
-        if let Some(p) = parsed {
-            out.extend(policy_grants(g, f, &scope, p));
+        let mut rows = parsed.map(|p| policy_grants(g, f, &scope, p)).unwrap_or_default();
+        let url = f
+            .urls
+            .iter()
+            .find(|u| u.qualifier.as_deref() == scope.qualifier())
+            .map(|u| url_grant(f, &scope, u, parsed));
+        // A grant of the URL action alone is only as good as the URL it opens.
+        let url_outcome = match &url {
+            Some(u) if u.decision == Verdict::Denied => Some(u.conditions.clone()),
+            Some(_) => None,
+            None => Some(vec!["no function URL is configured for this scope".to_string()]),
+        };
+        if let Some(why) = url_outcome {
+            for row in rows.iter_mut().filter(|r| r.path == Path::FunctionUrl) {
+                row.decision = Verdict::Denied;
+                row.conditions = why.clone();
+            }
         }
-        for u in f.urls.iter().filter(|u| u.qualifier.as_deref() == scope.qualifier()) {
-            out.push(url_grant(f, &scope, u, parsed));
-        }
+        out.append(&mut rows);
+        out.extend(url);
         out.extend(source_grants(g, f, &scope));
     }
     out
