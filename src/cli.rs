@@ -16,19 +16,18 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
         Try it without an AWS account: `lambdascope --demo summary`.",
     after_help = "Exit codes: 0 success, 1 error, 2 bad command line, 3 some input cases were rejected (simulate), \
                   4 the snapshot is partial (fetch), \
-                  5 findings at or above --fail-on.",
-    subcommand_required = true,
-    arg_required_else_help = true
+                  5 findings at or above --fail-on."
 )]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
+    /// Without a command, the terminal UI opens.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// Flags every command accepts.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct Global {
     /// Use the embedded demo account (no AWS access needed).
     #[arg(long, global = true, conflicts_with = "snapshot")]
@@ -46,7 +45,7 @@ pub struct Global {
 /// How to reach a live account (when neither --demo nor --snapshot is given). The usual
 /// AWS settings apply too: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, SSO and assume-role
 /// profiles.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct AwsArgs {
     /// AWS profile to use (default: AWS_PROFILE or "default").
     #[arg(long, global = true, value_name = "NAME", help_heading = "Live account")]

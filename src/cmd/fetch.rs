@@ -25,7 +25,8 @@ pub fn run(global: &Global, output: Option<&Path>) -> Result<Outcome> {
     Ok(if fetched.snapshot.gaps.is_empty() { Outcome::Success } else { Outcome::PartialSnapshot })
 }
 
-fn options(aws: &AwsArgs) -> FetchOptions {
+/// Fetch options from the command line's AWS flags.
+pub fn options(aws: &AwsArgs) -> FetchOptions {
     FetchOptions {
         profile: aws.profile.clone(),
         region: aws.region.clone(),

@@ -19,7 +19,7 @@ use crate::cli::{Cli, Command, Global};
 use crate::demo;
 use crate::model::{Snapshot, SnapshotSource};
 
-pub use fetch::run as fetch;
+pub use fetch::{options as fetch_options, run as fetch};
 pub use simulate::run as simulate;
 pub use summary::run as summary;
 
@@ -36,7 +36,10 @@ pub enum Outcome {
 }
 
 pub fn run(cli: &Cli) -> Result<Outcome> {
-    match &cli.command {
+    let Some(command) = &cli.command else {
+        return crate::tui::run(&cli.global);
+    };
+    match command {
         Command::Summary => summary(&cli.global),
         Command::Fetch { output } => fetch(&cli.global, output.as_deref()),
         Command::WhoCanInvoke { function } => invoke::run(&cli.global, function),

@@ -11,7 +11,7 @@ use super::principals::PrincipalInfo;
 use crate::model::Scope;
 use crate::policy::{self, Caller, Context, Decision, Evaluation, Named, Policies, Request, StatementRef, arn};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CanAnswer {
     pub principal: String,
     pub action: String,

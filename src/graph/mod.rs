@@ -20,7 +20,7 @@ use crate::model::{Function, Snapshot};
 pub use can::CanAnswer;
 pub use diff::{Diff, GrantChange, ReachChange, diff};
 pub use findings::{Finding, Severity};
-pub use invoke::{Grant, Invokers, Path, PrincipalKind, Verdict, invoke_scopes};
+pub use invoke::{Grant, Invokers, Path, PrincipalKind, Verdict, invoke_scopes, scope_arn};
 pub use lookup::{LookupError, Target};
 pub use principals::{PrincipalInfo, PrincipalSource};
 pub use reach::{Reach, ReachStatement, RoleReach, ServiceReach, WhoCanReach};

@@ -1,0 +1,109 @@
+//! The terminal UI: `lambdascope` with no subcommand. It asks `graph` every question and
+//! computes no permission logic of its own. Loading (a file, or a live fetch streaming
+//! progress) runs off the event loop, which never blocks.
+
+pub mod app;
+pub mod keymap;
+mod lists;
+pub mod rows;
+mod term;
+pub mod view;
+
+use anyhow::Result;
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind, MouseEventKind};
+use futures_util::StreamExt;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use crate::cli::Global;
+use crate::cmd::Outcome;
+use app::{Action, App, Effect, Loaded};
+
+pub fn run(global: &Global) -> Result<Outcome> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(event_loop(global))
+}
+
+fn source_label(global: &Global) -> String {
+    match (&global.snapshot, global.demo) {
+        (_, true) => "demo".into(),
+        (Some(p), _) => p.display().to_string(),
+        (None, false) => "live".into(),
+    }
+}
+
+/// Loads the account off the event loop, sending progress and the result as actions.
+fn load(global: &Global, tx: UnboundedSender<Action>) {
+    let demo = global.demo;
+    let snapshot = global.snapshot.clone();
+    let aws = global.aws.clone();
+    tokio::spawn(async move {
+        let loaded = if demo || snapshot.is_some() {
+            let g = Global { demo, snapshot, format: crate::cli::Format::Text, aws };
+            tokio::task::spawn_blocking(move || crate::cmd::load_account(&g).map(|(s, _)| s)).await
+        } else {
+            let (etx, mut erx) = unbounded_channel();
+            let forward = tx.clone();
+            tokio::spawn(async move {
+                while let Some(e) = erx.recv().await {
+                    let _ = forward.send(Action::Fetch(e));
+                }
+            });
+            let opts = crate::cmd::fetch_options(&aws);
+            let fetched = crate::fetch::fetch(&opts, Some(etx)).await;
+            Ok(fetched.map(|f| f.snapshot).map_err(anyhow::Error::from))
+        };
+        let action = match loaded {
+            Ok(Ok(snap)) => match tokio::task::spawn_blocking(move || Loaded::new(snap)).await {
+                Ok(l) => Action::Loaded(Box::new(l)),
+                Err(e) => Action::Failed(e.to_string()),
+            },
+            Ok(Err(e)) => Action::Failed(format!("{e:#}")),
+            Err(e) => Action::Failed(e.to_string()),
+        };
+        let _ = tx.send(action);
+    });
+}
+
+async fn event_loop(global: &Global) -> Result<Outcome> {
+    let mut term = term::enter()?;
+    let mut app = App::new(&source_label(global));
+    let (tx, mut rx) = unbounded_channel();
+    load(global, tx.clone());
+    let mut keys = EventStream::new();
+    loop {
+        term.terminal.draw(|f| view::draw(f, &app))?;
+        if app.quit {
+            break;
+        }
+        let action = tokio::select! {
+            event = keys.next() => match event {
+                Some(Ok(e)) => translate(&app, e),
+                Some(Err(e)) => return Err(e.into()),
+                None => Some(Action::Quit),
+            },
+            Some(a) = rx.recv() => Some(a),
+        };
+        for effect in action.map(|a| app.update(a)).unwrap_or_default() {
+            match effect {
+                Effect::Copy(text) => term::copy(&text),
+                Effect::Reload => load(global, tx.clone()),
+            }
+        }
+    }
+    drop(term);
+    Ok(Outcome::Success)
+}
+
+fn translate(app: &App, event: TermEvent) -> Option<Action> {
+    match event {
+        TermEvent::Key(k) if k.kind != KeyEventKind::Release => keymap::action(app.mode, k),
+        TermEvent::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollDown => Some(Action::Down),
+            MouseEventKind::ScrollUp => Some(Action::Up),
+            // The list starts three rows down (status line, border, header or tabs).
+            MouseEventKind::Down(_) => m.row.checked_sub(3).map(Action::Click),
+            _ => None,
+        },
+        _ => None,
+    }
+}

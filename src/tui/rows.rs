@@ -1,0 +1,348 @@
+//! What each screen lists, as rows of styled text with what Enter does on them. Every row
+//! is built from `graph` answers; every string from AWS is sanitised here, once.
+
+use crate::graph::{Finding, Graph, Path, Severity, Verdict, invoke_scopes};
+use crate::model::Scope;
+use crate::text::sanitize;
+
+/// How a piece of text should look; the view maps tones to colours, and every tone that
+/// carries meaning also has a symbol, so colour never stands alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Normal,
+    Dim,
+    Header,
+    Good,
+    Warn,
+    Bad,
+    Key,
+    Str,
+    Highlight,
+}
+
+/// What opening a row does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    None,
+    Function(usize),
+    /// Show this statement of a scope's resource policy (or a role policy) in the Policies tab.
+    Statement {
+        scope: Option<Scope>,
+        statement: Option<String>,
+    },
+    Principal(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub spans: Vec<(String, Tone)>,
+    pub target: Target,
+    /// What `y` copies.
+    pub arn: Option<String>,
+}
+
+impl Row {
+    pub fn text(spans: Vec<(String, Tone)>) -> Row {
+        Row { spans, target: Target::None, arn: None }
+    }
+
+    pub fn plain(text: impl Into<String>, tone: Tone) -> Row {
+        Row::text(vec![(text.into(), tone)])
+    }
+
+    /// The row as one string (for tests and searching).
+    pub fn line(&self) -> String {
+        self.spans.iter().map(|(t, _)| t.as_str()).collect()
+    }
+}
+
+fn s(text: &str) -> String {
+    sanitize(text).into_owned()
+}
+
+/// One function in the Functions table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionRow {
+    pub index: usize,
+    pub name: String,
+    pub arn: String,
+    pub runtime: String,
+    pub role: String,
+    pub invokers: usize,
+    pub public: &'static str,
+    pub worst: Option<Severity>,
+}
+
+pub fn function_rows(graph: &Graph, findings: &[Finding]) -> Vec<FunctionRow> {
+    graph
+        .functions()
+        .iter()
+        .enumerate()
+        .map(|(index, f)| {
+            let mine = findings.iter().filter(|x| x.function == f.name);
+            let worst = mine.clone().map(|x| x.severity).max();
+            let public = if mine.clone().any(|x| x.id == "public-invoke") {
+                "INVOKE"
+            } else if mine.clone().any(|x| x.id == "public-url") {
+                "URL"
+            } else {
+                "-"
+            };
+            let mut principals: Vec<&str> = graph
+                .direct_grants(index)
+                .iter()
+                .filter(|g| g.decision != Verdict::Denied)
+                .map(|g| g.principal.as_str())
+                .collect();
+            principals.sort_unstable();
+            principals.dedup();
+            FunctionRow {
+                index,
+                name: s(&f.name),
+                arn: f.arn.clone(),
+                runtime: s(f.runtime.as_deref().unwrap_or("-")),
+                role: s(f.role_arn.rsplit('/').next().unwrap_or_default()),
+                invokers: principals.len(),
+                public,
+                worst,
+            }
+        })
+        .collect()
+}
+
+pub fn severity_tone(s: Option<Severity>) -> Tone {
+    match s {
+        Some(Severity::Critical | Severity::High) => Tone::Bad,
+        Some(Severity::Medium) => Tone::Warn,
+        Some(_) => Tone::Dim,
+        None => Tone::Good,
+    }
+}
+
+/// `■ critical` etc.; the square's fill says how bad as well as the colour.
+pub fn severity_label(s: Option<Severity>) -> String {
+    match s {
+        Some(sev @ (Severity::Critical | Severity::High)) => format!("■ {}", sev.label()),
+        Some(sev) => format!("□ {}", sev.label()),
+        None => "· none".into(),
+    }
+}
+
+fn verdict_mark(v: Verdict) -> (&'static str, Tone) {
+    match v {
+        Verdict::Allowed => ("✔", Tone::Good),
+        Verdict::Conditional => ("?", Tone::Warn),
+        Verdict::Denied => ("✖", Tone::Bad),
+    }
+}
+
+/// The Invokers tab: grants grouped by scope, then path.
+pub fn invoker_rows(graph: &Graph, function: usize) -> Vec<Row> {
+    let f = graph.function(function);
+    let answer = graph.who_can_invoke(&crate::graph::Target { function, scope: None });
+    let mut out = Vec::new();
+    for (scope, label) in invoke_scopes(f) {
+        out.push(Row::plain(s(&label), Tone::Header));
+        let mut grants: Vec<_> = answer.grants.iter().filter(|g| g.scope == scope).collect();
+        grants.sort_by_key(|g| g.path);
+        if grants.is_empty() {
+            out.push(Row::plain("    no grants", Tone::Dim));
+        }
+        for g in grants {
+            let (mark, tone) = verdict_mark(g.decision);
+            let detail = match g.path {
+                Path::EventSource | Path::FunctionUrl => g.source.clone(),
+                _ => g.statement_id.clone().map(|st| format!("statement {st}")).unwrap_or_default(),
+            };
+            let mut spans = vec![
+                (format!("  {mark} "), tone),
+                (format!("{:<12}", g.decision.label()), tone),
+                (format!("{:<44} ", s(&g.principal)), Tone::Normal),
+                (format!("{:<16}", g.path.label()), Tone::Dim),
+                (s(&detail), Tone::Dim),
+            ];
+            if let Some(c) = g.conditions.first() {
+                spans.push((format!("  {}", s(c)), Tone::Warn));
+            }
+            let statement = (g.path == Path::ResourcePolicy || g.path == Path::FunctionUrl)
+                .then(|| g.statement_id.clone())
+                .flatten();
+            out.push(Row {
+                spans,
+                target: Target::Statement { scope: Some(scope.clone()), statement },
+                arn: Some(g.principal.clone()),
+            });
+        }
+    }
+    if !answer.unknown.is_empty() {
+        out.push(Row::plain("unknown", Tone::Header));
+        out.extend(answer.unknown.iter().map(|u| Row::plain(format!("  ? {}", s(u)), Tone::Warn)));
+    }
+    out
+}
+
+/// The Reach tab: service, then access level, then actions and the resources they apply to.
+pub fn reach_rows(graph: &Graph, function: usize) -> Vec<Row> {
+    let r = graph.reach(&crate::graph::Target { function, scope: None });
+    let mut out = vec![
+        Row::text(vec![("role      ".into(), Tone::Dim), (s(&r.role_arn), Tone::Normal)]),
+        Row::text(vec![
+            ("boundary  ".into(), Tone::Dim),
+            (s(r.boundary_arn.as_deref().unwrap_or("none")), Tone::Normal),
+        ]),
+    ];
+    if r.everything {
+        out.push(Row::plain("! EVERY action of every service, on every resource (administrator)", Tone::Bad));
+    } else {
+        for sr in &r.services {
+            let levels: Vec<String> =
+                sr.levels.iter().map(|l| format!("{} {}/{}", l.level.label(), l.allowed, l.total)).collect();
+            out.push(Row::text(vec![
+                (format!("▾ {:<18}", sr.service), Tone::Header),
+                (format!("{:<40}", levels.join(" · ")), Tone::Normal),
+                (format!(" on {}", s(&sr.resources.join(", "))), Tone::Dim),
+            ]));
+            for l in sr.levels.iter().filter(|l| !l.actions.is_empty()) {
+                let names: Vec<String> =
+                    l.actions.iter().map(|a| a.action.split(':').nth(1).unwrap_or_default().to_string()).collect();
+                out.push(Row::text(vec![
+                    (format!("    {:<24}", l.level.label()), Tone::Dim),
+                    (names.join(", "), Tone::Normal),
+                ]));
+            }
+        }
+    }
+    if !r.denied.is_empty() {
+        out.push(Row::plain(format!("✖ denied everywhere: {}", r.denied.join(", ")), Tone::Bad));
+    }
+    out.extend(r.unknown.iter().map(|u| Row::plain(format!("? {}", s(u)), Tone::Warn)));
+    out
+}
+
+/// The Policies tab: each scope's resource policy and the role's policies, pretty-printed,
+/// with the statement behind the selected grant highlighted.
+pub fn policy_rows(graph: &Graph, function: usize, highlight: Option<&(Option<Scope>, Option<String>)>) -> Vec<Row> {
+    let f = graph.function(function);
+    let mut out = Vec::new();
+    for (scope, policy) in crate::graph::invoke_scopes(f).into_iter().map(|(sc, label)| {
+        let text = f.scopes().into_iter().find(|(x, _)| *x == sc).and_then(|(_, p)| p).cloned();
+        ((sc, label), text)
+    }) {
+        let (sc, label) = scope;
+        out.push(Row::plain(format!("resource policy of {}", s(&label)), Tone::Header));
+        match policy {
+            None => out.push(Row::plain("  none", Tone::Dim)),
+            Some(p) => {
+                let wanted = highlight.filter(|(hs, _)| hs.as_ref() == Some(&sc)).and_then(|(_, st)| st.clone());
+                out.extend(json_rows(&p.raw, wanted.as_deref()));
+            }
+        }
+    }
+    let role = graph.role_of(&crate::graph::Target { function, scope: None });
+    match graph.role(&role) {
+        Some(r) => {
+            for p in &r.inline_policies {
+                out.push(Row::plain(format!("inline policy {} of {}", s(&p.name), s(&r.name)), Tone::Header));
+                out.extend(json_rows(&p.document.raw, None));
+            }
+            for arn in &r.attached_policy_arns {
+                out.push(Row::plain(format!("managed policy {}", s(arn)), Tone::Header));
+                match graph.managed_policy(arn) {
+                    Some(m) => out.extend(json_rows(&m.document.raw, None)),
+                    None => out.push(Row::plain("  ? not read", Tone::Warn)),
+                }
+            }
+        }
+        None => out.push(Row::plain(format!("? the execution role {} is not in the snapshot", s(&role)), Tone::Warn)),
+    }
+    out
+}
+
+/// Pretty JSON, one row per line, keys and strings coloured. The document is laid out here
+/// (top-level elements, then each statement) so the statement whose Sid (or `#index`) is
+/// `highlight` can be marked exactly.
+fn json_rows(raw: &str, highlight: Option<&str>) -> Vec<Row> {
+    let Ok(serde_json::Value::Object(doc)) = serde_json::from_str::<serde_json::Value>(raw) else {
+        return raw.lines().map(|l| Row::plain(format!("  {}", s(l)), Tone::Normal)).collect();
+    };
+    let mut lines: Vec<(String, bool)> = vec![("{".into(), false)];
+    for (key, value) in doc.iter().filter(|(k, _)| k.as_str() != "Statement") {
+        lines.push((format!("  \"{key}\": {value},"), false));
+    }
+    let statements = match doc.get("Statement") {
+        Some(serde_json::Value::Array(items)) => items.clone(),
+        Some(other) => vec![other.clone()],
+        None => Vec::new(),
+    };
+    lines.push(("  \"Statement\": [".into(), false));
+    for (i, st) in statements.iter().enumerate() {
+        let sid = st.get("Sid").and_then(|x| x.as_str());
+        let marked = highlight.is_some_and(|h| Some(h) == sid || h == format!("#{i}"));
+        let pretty = serde_json::to_string_pretty(st).unwrap_or_default();
+        let count = pretty.lines().count();
+        for (n, l) in pretty.lines().enumerate() {
+            let comma = if n + 1 == count && i + 1 < statements.len() { "," } else { "" };
+            lines.push((format!("    {l}{comma}"), marked));
+        }
+    }
+    lines.push(("  ]".into(), false));
+    lines.push(("}".into(), false));
+    lines
+        .into_iter()
+        .map(|(line, marked)| {
+            let mut row = colour_json(&line);
+            if marked {
+                row.spans.insert(0, ("▌".into(), Tone::Highlight));
+                for span in row.spans.iter_mut().skip(1) {
+                    span.1 = Tone::Highlight;
+                }
+            } else {
+                row.spans.insert(0, (" ".into(), Tone::Normal));
+            }
+            row
+        })
+        .collect()
+}
+
+fn colour_json(line: &str) -> Row {
+    let line = s(line);
+    let trimmed = line.trim_start();
+    let pad = line.len() - trimmed.len();
+    let mut spans = vec![(line[..pad].to_string(), Tone::Normal)];
+    match trimmed.split_once("\": ") {
+        Some((key, value)) if trimmed.starts_with('"') => {
+            spans.push((format!("{key}\""), Tone::Key));
+            spans.push((": ".into(), Tone::Dim));
+            let tone = if value.starts_with('"') { Tone::Str } else { Tone::Normal };
+            spans.push((value.to_string(), tone));
+        }
+        _ => {
+            let tone = if trimmed.starts_with('"') { Tone::Str } else { Tone::Dim };
+            spans.push((trimmed.to_string(), tone));
+        }
+    }
+    Row::text(spans)
+}
+
+pub fn finding_rows(findings: &[&Finding], graph: &Graph) -> Vec<Row> {
+    findings
+        .iter()
+        .map(|f| {
+            let at = match &f.qualifier {
+                Some(q) => format!("{}:{q}", f.function),
+                None => f.function.clone(),
+            };
+            let index = graph.functions().iter().position(|x| x.name == f.function);
+            Row {
+                spans: vec![
+                    (format!("{:<12}", severity_label(Some(f.severity))), severity_tone(Some(f.severity))),
+                    (format!("{:<22}", f.id), Tone::Dim),
+                    (format!("{:<28} ", s(&at)), Tone::Normal),
+                    (s(&f.title), Tone::Normal),
+                ],
+                target: index.map_or(Target::None, Target::Function),
+                arn: index.map(|i| graph.function(i).arn.clone()),
+            }
+        })
+        .collect()
+}
