@@ -8,40 +8,38 @@ use super::app::{Action, Mode, ViewKind};
 pub struct Binding {
     pub keys: &'static str,
     pub description: &'static str,
-    /// Which modes the binding applies in.
-    pub normal_only: bool,
 }
 
 /// The bindings the help screen lists, in order.
 pub const BINDINGS: &[Binding] = &[
-    Binding { keys: "↑ ↓  k j", description: "move the selection", normal_only: true },
-    Binding { keys: "PgUp PgDn  Ctrl-u Ctrl-d", description: "move a page", normal_only: true },
-    Binding { keys: "g  G", description: "first / last row", normal_only: true },
+    Binding { keys: "↑ ↓  k j", description: "move the selection" },
+    Binding { keys: "PgUp PgDn  Ctrl-u Ctrl-d", description: "move a page" },
+    Binding { keys: "g  G", description: "first / last row" },
     Binding {
         keys: "Enter",
         description: "open the selected row (function, statement, finding's function)",
         normal_only: true,
     },
-    Binding { keys: "Esc", description: "back to the previous screen (its selection is kept)", normal_only: false },
-    Binding { keys: "Tab  Shift-Tab", description: "next / previous tab of a function", normal_only: true },
+    Binding { keys: "Esc", description: "back to the previous screen (its selection is kept)" },
+    Binding { keys: "Tab  Shift-Tab", description: "next / previous tab of a function" },
     Binding {
         keys: "/",
         description: "filter functions (fuzzy); Enter keeps the filter, Esc clears it",
         normal_only: true,
     },
-    Binding { keys: "s", description: "sort functions: name, invokers, worst finding", normal_only: true },
-    Binding { keys: "x", description: "explain: can a principal invoke the selected function?", normal_only: true },
-    Binding { keys: "y", description: "copy the selected ARN to the clipboard (OSC 52)", normal_only: true },
+    Binding { keys: "s", description: "sort functions: name, invokers, worst finding" },
+    Binding { keys: "x", description: "explain: can a principal invoke the selected function?" },
+    Binding { keys: "y", description: "copy the selected ARN to the clipboard (OSC 52)" },
     Binding {
         keys: ":",
         description: "command: functions, roles, principals, findings, gaps, help, quit",
         normal_only: true,
     },
-    Binding { keys: "f R p F e", description: "go to functions, roles, principals, findings, gaps", normal_only: true },
-    Binding { keys: "r", description: "reload the account", normal_only: true },
-    Binding { keys: "?", description: "this help", normal_only: true },
-    Binding { keys: "q  Ctrl-c", description: "quit", normal_only: false },
-    Binding { keys: "mouse wheel, click", description: "scroll, select", normal_only: true },
+    Binding { keys: "f R p F e", description: "go to functions, roles, principals, findings, gaps" },
+    Binding { keys: "r", description: "reload the account" },
+    Binding { keys: "?", description: "this help" },
+    Binding { keys: "q  Ctrl-c", description: "quit" },
+    Binding { keys: "mouse wheel, click", description: "scroll, select" },
 ];
 
 /// The action a key means in a mode, if any.

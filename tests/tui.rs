@@ -1,0 +1,274 @@
+//! The terminal UI, headless: the App driven by actions (navigation, filtering, the back
+//! stack, tabs, explain, progressive loading), every view rendered at many sizes without
+//! panicking, screen snapshots at 120x40, and no escape sequence from AWS on screen.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use lambdascope::demo;
+use lambdascope::fetch::Event;
+use lambdascope::model::Snapshot;
+use lambdascope::tui::app::{Action, App, Effect, Loaded, Mode, Screen, Tab, ViewKind};
+use lambdascope::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn demo_app() -> App {
+    let mut app = App::new("demo");
+    app.update(Action::Loaded(Box::new(Loaded::new(Snapshot::from_json(demo::JSON).unwrap()))));
+    app
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Action::InputChar(c));
+    }
+}
+
+fn screen_text(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| view::draw(f, app)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    (0..height)
+        .map(|y| (0..width).map(|x| buffer[(x, y)].symbol().to_string()).collect::<String>().trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn selected_line(app: &App) -> String {
+    app.rows()[app.place().selected].line()
+}
+
+#[test]
+fn navigation_and_the_back_stack_keep_the_users_place() {
+    let mut app = demo_app();
+    assert_eq!(app.rows().len(), 44);
+    for _ in 0..5 {
+        app.update(Action::Down);
+    }
+    let chosen = selected_line(&app);
+    app.update(Action::Open);
+    assert!(matches!(app.place().screen, Screen::Function { tab: Tab::Invokers, .. }));
+    app.update(Action::NextTab);
+    app.update(Action::NextTab);
+    assert!(matches!(app.place().screen, Screen::Function { tab: Tab::Policies, .. }));
+    app.update(Action::Back);
+    assert!(matches!(app.place().screen, Screen::Functions));
+    assert_eq!(selected_line(&app), chosen, "the selection survives drilling in and out");
+    app.update(Action::Bottom);
+    assert_eq!(app.place().selected, 43);
+    app.update(Action::Down);
+    assert_eq!(app.place().selected, 43, "stops at the end");
+    app.update(Action::Top);
+    assert_eq!(app.place().selected, 0);
+}
+
+#[test]
+fn fuzzy_filter_narrows_and_esc_clears() {
+    let mut app = demo_app();
+    app.update(Action::StartFilter);
+    assert_eq!(app.mode, Mode::Filter);
+    typed(&mut app, "payref");
+    assert_eq!(app.rows().len(), 1);
+    assert!(selected_line(&app).starts_with("payments-refund"));
+    app.update(Action::InputSubmit);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.filter, "payref", "Enter keeps the filter");
+    assert_eq!(app.rows().len(), 1);
+    app.update(Action::Back);
+    assert_eq!(app.rows().len(), 44, "Esc at the top clears the filter");
+    app.update(Action::StartFilter);
+    typed(&mut app, "pay");
+    // Fuzzy: subsequences match too (partner-sync), but the closest matches come first.
+    let lines: Vec<String> = app.rows().iter().map(|r| r.line()).collect();
+    assert!(lines.len() >= 4 && lines[..3].iter().all(|l| l.starts_with("payments-")), "{lines:#?}");
+    app.update(Action::InputCancel);
+    assert_eq!(app.rows().len(), 44);
+}
+
+#[test]
+fn sorting_by_worst_finding_puts_critical_first() {
+    let mut app = demo_app();
+    app.update(Action::Sort);
+    app.update(Action::Sort);
+    let first = selected_line(&app);
+    assert!(first.contains("critical"), "{first}");
+}
+
+#[test]
+fn a_grant_opens_its_statement_highlighted() {
+    let mut app = demo_app();
+    app.update(Action::StartCommand);
+    typed(&mut app, "function payments-refund");
+    app.update(Action::InputSubmit);
+    let rows = app.rows();
+    let partner = rows.iter().position(|r| r.line().contains("partner-caller")).unwrap();
+    app.place();
+    for _ in 0..partner {
+        app.update(Action::Down);
+    }
+    app.update(Action::Open);
+    assert!(matches!(app.place().screen, Screen::Function { tab: Tab::Policies, .. }));
+    let line = selected_line(&app);
+    assert!(line.starts_with('▌'), "the selection lands on the highlighted statement: {line}");
+    let highlighted: String = app.rows().iter().filter(|r| r.line().starts_with('▌')).map(|r| r.line()).collect();
+    assert!(highlighted.contains("\"Sid\": \"Partner\"") && !highlighted.contains("AllowRefundTopic"), "{highlighted}");
+}
+
+#[test]
+fn explain_asks_for_a_principal_and_answers_for_the_selected_scope() {
+    let mut app = demo_app();
+    app.update(Action::StartCommand);
+    typed(&mut app, "function payments-refund");
+    app.update(Action::InputSubmit);
+    let partner = app.rows().iter().position(|r| r.line().contains("partner-caller")).unwrap();
+    for _ in 0..partner {
+        app.update(Action::Down);
+    }
+    app.update(Action::Explain);
+    assert_eq!(app.mode, Mode::Prompt);
+    typed(&mut app, "arn:aws:iam::111122223333:role/partner-caller");
+    app.update(Action::InputSubmit);
+    let text: Vec<String> = app.rows().iter().map(|r| r.line()).collect();
+    assert!(text.iter().any(|l| l.contains("function:payments-refund:live")), "{text:#?}");
+    assert!(text.iter().any(|l| l.contains("? unknown")), "the partner's identity side is not visible: {text:#?}");
+}
+
+#[test]
+fn views_are_reachable_and_findings_lead_to_functions() {
+    let mut app = demo_app();
+    for (kind, expect) in [
+        (ViewKind::Roles, "app-shared-role"),
+        (ViewKind::Principals, "sns.amazonaws.com"),
+        (ViewKind::Gaps, "iam:ListUsers"),
+        (ViewKind::Help, "filter functions"),
+    ] {
+        app.update(Action::Goto(kind));
+        let text: String = app.rows().iter().map(|r| r.line() + "\n").collect();
+        assert!(text.contains(expect), "{kind:?}: {text}");
+    }
+    app.update(Action::Goto(ViewKind::Findings));
+    assert!(selected_line(&app).contains("critical"));
+    app.update(Action::Open);
+    assert!(matches!(app.place().screen, Screen::Function { .. }));
+    app.update(Action::StartCommand);
+    typed(&mut app, "nonsense");
+    app.update(Action::InputSubmit);
+    assert!(app.message.as_deref().unwrap_or_default().contains("unknown command"));
+    app.update(Action::Goto(ViewKind::Functions));
+    assert_eq!(app.stack.len(), 1);
+}
+
+#[test]
+fn copy_gives_the_selected_arn() {
+    let mut app = demo_app();
+    let effects = app.update(Action::Copy);
+    assert_eq!(effects, vec![Effect::Copy("arn:aws:lambda:us-east-1:123456789012:function:app-cart-get".into())]);
+}
+
+#[test]
+fn a_live_account_fills_in_as_events_arrive() {
+    let mut app = App::new("live");
+    assert!(app.status.loading);
+    assert!(screen_text(&app, 120, 20).contains("waiting for the first functions"));
+    app.update(Action::Fetch(Event::Identity {
+        account: "123456789012".into(),
+        caller_arn: "arn:aws:iam::123456789012:user/me".into(),
+    }));
+    app.update(Action::Fetch(Event::Phase("reading function details")));
+    app.update(Action::Fetch(Event::Listed { functions: 44 }));
+    let snap = Snapshot::from_json(demo::JSON).unwrap();
+    for (i, f) in snap.functions.iter().take(3).enumerate() {
+        app.update(Action::Fetch(Event::Function { function: Box::new(f.clone()), done: i + 1, total: 44 }));
+    }
+    app.update(Action::Fetch(Event::Call { operation: "lambda:GetPolicy".into(), total: 17 }));
+    let screen = screen_text(&app, 120, 20);
+    assert!(screen.contains("app-cart-get  (loading…)"), "{screen}");
+    assert!(screen.contains("3/44 functions · 17 calls"), "{screen}");
+    assert!(screen.contains("as arn:aws:iam::123456789012:user/me"), "{screen}");
+    app.update(Action::Loaded(Box::new(Loaded::new(snap))));
+    assert!(!app.status.loading);
+    assert_eq!(app.rows().len(), 44);
+}
+
+/// Every screen the app can show, for the sweeps.
+fn every_screen() -> Vec<(String, App)> {
+    let mut out = Vec::new();
+    let mut at = |name: &str, setup: &dyn Fn(&mut App)| {
+        let mut app = demo_app();
+        setup(&mut app);
+        out.push((name.to_string(), app));
+    };
+    at("functions", &|_| {});
+    for (n, tab) in [(0, "invokers"), (1, "reach"), (2, "policies"), (3, "findings")] {
+        at(&format!("function-{tab}"), &|app| {
+            app.update(Action::StartCommand);
+            typed(app, "function payments-refund");
+            app.update(Action::InputSubmit);
+            for _ in 0..n {
+                app.update(Action::NextTab);
+            }
+        });
+    }
+    for (name, kind) in [
+        ("roles", ViewKind::Roles),
+        ("principals", ViewKind::Principals),
+        ("findings", ViewKind::Findings),
+        ("gaps", ViewKind::Gaps),
+        ("help", ViewKind::Help),
+    ] {
+        at(name, &|app| {
+            app.update(Action::Goto(kind));
+        });
+    }
+    at("explain", &|app| {
+        app.update(Action::Explain);
+        typed(app, "s3.amazonaws.com");
+        app.update(Action::InputSubmit);
+    });
+    at("filter", &|app| {
+        app.update(Action::StartFilter);
+        typed(app, "pay");
+    });
+    out
+}
+
+#[test]
+fn every_view_renders_at_every_size() {
+    for (name, app) in every_screen() {
+        for width in [20, 25, 39, 40, 41, 60, 80, 100, 120, 200] {
+            for height in [5, 6, 7, 8, 9, 12, 24, 40, 60] {
+                let text = screen_text(&app, width, height);
+                if width < view::MIN_WIDTH || height < view::MIN_HEIGHT {
+                    assert!(text.contains("too small"), "{name} at {width}x{height}: {text}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn screens_at_120x40() {
+    for (name, app) in every_screen() {
+        insta::assert_snapshot!(name.clone(), screen_text(&app, 120, 40));
+    }
+}
+
+#[test]
+fn escape_sequences_from_aws_never_reach_the_screen() {
+    let mut snap = Snapshot::from_json(demo::JSON).unwrap();
+    let f = snap.functions.iter_mut().find(|f| f.name == "public-webhook").unwrap();
+    let raw = f.policy.as_ref().unwrap().raw.replace("PublicInvoke", "Evil\u{1b}]52;c;AAAA\u{7}\u{1b}[2J");
+    f.policy = Some(lambdascope::model::PolicyText::new(raw));
+    f.runtime = Some("python\u{1b}[31m".into());
+    let mut app = App::new("test");
+    app.update(Action::Loaded(Box::new(Loaded::new(snap))));
+    app.update(Action::StartCommand);
+    typed(&mut app, "function public-webhook");
+    app.update(Action::InputSubmit);
+    for _ in 0..4 {
+        let text = screen_text(&app, 160, 40);
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text}");
+        app.update(Action::NextTab);
+    }
+    app.update(Action::Back);
+    assert!(!screen_text(&app, 160, 40).contains('\u{1b}'));
+}
