@@ -158,6 +158,21 @@ fn views_are_reachable_and_findings_lead_to_functions() {
 }
 
 #[test]
+fn a_click_selects_the_row_under_the_pointer() {
+    let mut app = demo_app();
+    let _ = screen_text(&app, 120, 40);
+    // Line 0 status, 1 border, 2 column header: the first function is on line 3.
+    app.update(Action::Click(5));
+    assert!(selected_line(&app).starts_with("app-feature-flags"), "{}", selected_line(&app));
+    app.update(Action::Click(1));
+    assert!(selected_line(&app).starts_with("app-feature-flags"), "a click above the list changes nothing");
+    app.update(Action::Goto(ViewKind::Gaps));
+    let _ = screen_text(&app, 120, 40);
+    app.update(Action::Click(3));
+    assert_eq!(app.place().selected, 1, "no header on this screen: line 2 is the first row");
+}
+
+#[test]
 fn copy_gives_the_selected_arn() {
     let mut app = demo_app();
     let effects = app.update(Action::Copy);

@@ -114,7 +114,7 @@ pub enum Action {
     Goto(ViewKind),
     Reload,
     Quit,
-    /// A click on a row of the list (0 = first visible row).
+    /// A click on a screen line.
     Click(u16),
     Fetch(Event),
     /// The account finished loading.
@@ -183,9 +183,11 @@ pub struct App {
     pub partial: Vec<String>,
     pub message: Option<String>,
     pub quit: bool,
-    /// Rows the list showed at the last draw (for paging) and its first visible row.
+    /// Rows the list showed at the last draw (for paging), its first visible row, and the
+    /// screen line it starts on (for clicks).
     pub page: Cell<usize>,
     pub offset: Cell<usize>,
+    pub list_top: Cell<u16>,
 }
 
 impl App {
@@ -204,6 +206,7 @@ impl App {
             quit: false,
             page: Cell::new(20),
             offset: Cell::new(0),
+            list_top: Cell::new(0),
         }
     }
 
@@ -257,7 +260,8 @@ impl App {
             Action::PageDown => self.step(self.page.get() as isize),
             Action::Top => self.place_mut().selected = 0,
             Action::Bottom => self.step(isize::MAX / 2),
-            Action::Click(row) => {
+            Action::Click(line) => {
+                let Some(row) = line.checked_sub(self.list_top.get()) else { return Vec::new() };
                 let target = self.offset.get() + row as usize;
                 if target < self.rows().len() {
                     self.place_mut().selected = target;

@@ -100,8 +100,7 @@ fn translate(app: &App, event: TermEvent) -> Option<Action> {
         TermEvent::Mouse(m) => match m.kind {
             MouseEventKind::ScrollDown => Some(Action::Down),
             MouseEventKind::ScrollUp => Some(Action::Up),
-            // The list starts three rows down (status line, border, header or tabs).
-            MouseEventKind::Down(_) => m.row.checked_sub(3).map(Action::Click),
+            MouseEventKind::Down(_) => Some(Action::Click(m.row)),
             _ => None,
         },
         _ => None,

@@ -117,6 +117,7 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App) {
 fn draw_rows(frame: &mut Frame, area: Rect, app: &App, rows: &[Row]) {
     let height = area.height as usize;
     app.page.set(height.max(1));
+    app.list_top.set(area.y);
     let selected = app.place().selected.min(rows.len().saturating_sub(1));
     // Keep the selection in view, moving the window as little as possible.
     let mut offset = app.offset.get().min(rows.len().saturating_sub(1));

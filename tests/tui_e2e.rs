@@ -1,0 +1,88 @@
+//! The real binary in a real terminal (tmux): open the demo, filter, open a function, look
+//! at invokers and reach, quit, and check the terminal was given back in cooked mode on the
+//! main screen. Without tmux the test is skipped with a message, except under CI=true.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    /// Waits until the screen shows `text`.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "the screen never showed {text:?}:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
+    }
+}
+
+#[test]
+fn the_demo_in_a_real_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        assert!(!ci, "tmux is required under CI=true (bash .ci/run installs it)");
+        eprintln!("SKIPPED the_demo_in_a_real_terminal: tmux is not installed");
+        return;
+    }
+    let tmux = Tmux { socket: format!("lambdascope-e2e-{}", std::process::id()) };
+    let bin = env!("CARGO_BIN_EXE_lambdascope");
+    let script = format!("{bin} --demo; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 30");
+    tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", &script]);
+
+    let started = Instant::now();
+    tmux.wait_for("Functions (44/44)");
+    eprintln!("first screen after {:?}", started.elapsed());
+    assert_eq!(tmux.run(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]).trim(), "1");
+
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", "payref"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Functions (1/44)  /payref");
+    tmux.keys(&["Enter"]);
+    let invokers = tmux.wait_for("Functions › payments-refund");
+    assert!(invokers.contains("payments-refund:live (alias)") && invokers.contains("partner-caller"), "{invokers}");
+    tmux.keys(&["Tab"]);
+    let reach = tmux.wait_for("▾ dynamodb");
+    assert!(reach.contains("role      arn:aws:iam::123456789012:role/service-role/payments-exec"), "{reach}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Functions (1/44)");
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("EXIT=");
+    assert!(after.contains("EXIT=0"), "{after}");
+    assert!(after.lines().any(|l| l.trim() == "icanon"), "the terminal is back in canonical mode:\n{after}");
+    assert_eq!(
+        tmux.run(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]).trim(),
+        "0",
+        "left the alternate screen"
+    );
+}
