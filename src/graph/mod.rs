@@ -67,6 +67,11 @@ impl Graph {
         &self.snapshot.functions[index]
     }
 
+    /// The index of the function with this exact name.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
     /// Grants through resource policies, URLs and event sources, for every scope of a function.
     pub fn direct_grants(&self, function: usize) -> &[Grant] {
         &self.invokers[function]

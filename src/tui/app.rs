@@ -1,7 +1,8 @@
 //! The terminal UI's state, changed only by [`App::update`] (Elm style). Views borrow it
 //! to draw; they do no I/O. Everything here runs headless in tests.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -188,6 +189,9 @@ pub struct App {
     pub page: Cell<usize>,
     pub offset: Cell<usize>,
     pub list_top: Cell<u16>,
+    /// The current screen's rows, kept until the screen, its filter or the data change
+    /// (the Functions table is drawn from `visible` directly and never cached whole).
+    cache: RefCell<Option<(Screen, Rc<Vec<Row>>)>>,
 }
 
 impl App {
@@ -207,6 +211,7 @@ impl App {
             page: Cell::new(20),
             offset: Cell::new(0),
             list_top: Cell::new(0),
+            cache: RefCell::new(None),
         }
     }
 
@@ -220,8 +225,43 @@ impl App {
         &mut self.stack[last]
     }
 
-    /// The rows of the current screen.
-    pub fn rows(&self) -> Vec<Row> {
+    /// How many rows the current screen has.
+    pub fn row_count(&self) -> usize {
+        match (&self.data, &self.place().screen) {
+            (Some(_), Screen::Functions) => self.visible.len(),
+            _ => self.rows().len(),
+        }
+    }
+
+    /// The rows from `start`, at most `len` of them: what one frame shows.
+    pub fn window(&self, start: usize, len: usize) -> Vec<Row> {
+        match (&self.data, &self.place().screen) {
+            (Some(d), Screen::Functions) => {
+                self.visible.iter().skip(start).take(len).map(|&i| function_row(&d.rows[i])).collect()
+            }
+            _ => self.rows().iter().skip(start).take(len).cloned().collect(),
+        }
+    }
+
+    /// The selected row.
+    pub fn selected_row(&self) -> Option<Row> {
+        self.window(self.place().selected, 1).pop()
+    }
+
+    /// Every row of the current screen (cached until something changes).
+    pub fn rows(&self) -> Rc<Vec<Row>> {
+        let screen = &self.place().screen;
+        if let Some((cached, rows)) = self.cache.borrow().as_ref() {
+            if cached == screen && !matches!(screen, Screen::Functions) {
+                return rows.clone();
+            }
+        }
+        let rows = Rc::new(self.build_rows());
+        *self.cache.borrow_mut() = Some((screen.clone(), rows.clone()));
+        rows
+    }
+
+    fn build_rows(&self) -> Vec<Row> {
         let Some(d) = &self.data else {
             let loading = |n: &String| Row::plain(format!("{}  (loading…)", crate::text::sanitize(n)), rows::Tone::Dim);
             return self.partial.iter().map(loading).collect();
@@ -263,7 +303,7 @@ impl App {
             Action::Click(line) => {
                 let Some(row) = line.checked_sub(self.list_top.get()) else { return Vec::new() };
                 let target = self.offset.get() + row as usize;
-                if target < self.rows().len() {
+                if target < self.row_count() {
                     self.place_mut().selected = target;
                 }
             }
@@ -306,8 +346,7 @@ impl App {
             }
             Action::Explain => self.explain(),
             Action::Copy => {
-                let rows = self.rows();
-                if let Some(arn) = rows.get(self.place().selected).and_then(|r| r.arn.clone()) {
+                if let Some(arn) = self.selected_row().and_then(|r| r.arn) {
                     self.message = Some(format!("copied {}", crate::text::sanitize(&arn)));
                     return vec![Effect::Copy(arn)];
                 }
@@ -331,7 +370,7 @@ impl App {
     }
 
     fn step(&mut self, by: isize) {
-        let len = self.rows().len();
+        let len = self.row_count();
         let place = self.place_mut();
         let next = (place.selected as isize).saturating_add(by).clamp(0, len.saturating_sub(1) as isize);
         place.selected = next as usize;
@@ -342,9 +381,8 @@ impl App {
     }
 
     fn open(&mut self) {
-        let rows = self.rows();
-        let Some(row) = rows.get(self.place().selected) else { return };
-        match (row.target.clone(), self.place().screen.clone()) {
+        let Some(row) = self.selected_row() else { return };
+        match (row.target, self.place().screen.clone()) {
             (Target::Function(index), _) => self.push(Screen::Function { index, tab: Tab::Invokers, highlight: None }),
             (Target::Statement { scope, statement }, Screen::Function { index, .. }) => {
                 self.push(Screen::Function { index, tab: Tab::Policies, highlight: Some((scope, statement)) });
@@ -400,11 +438,12 @@ impl App {
 
     fn explain(&mut self) {
         // The scope of the selected grant, when the user is on one.
-        let scope = match self.rows().get(self.place().selected).map(|r| r.target.clone()) {
+        let selected = self.selected_row().map(|r| r.target);
+        let scope = match selected.clone() {
             Some(Target::Statement { scope, .. }) => scope,
             _ => None,
         };
-        let index = match (&self.place().screen, self.rows().get(self.place().selected).map(|r| r.target.clone())) {
+        let index = match (&self.place().screen, selected) {
             (Screen::Function { index, .. }, _) => Some(*index),
             (Screen::Functions, Some(Target::Function(i))) => Some(i),
             _ => None,
@@ -550,6 +589,7 @@ impl App {
         // Keep the user's place where it still exists.
         let keep = self.stack.clone();
         self.data = Some(loaded);
+        *self.cache.borrow_mut() = None;
         self.partial.clear();
         let n = self.data.as_ref().map_or(0, |d| d.graph.functions().len());
         self.stack = keep

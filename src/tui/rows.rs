@@ -74,16 +74,20 @@ pub struct FunctionRow {
 }
 
 pub fn function_rows(graph: &Graph, findings: &[Finding]) -> Vec<FunctionRow> {
+    let mut by_function: std::collections::HashMap<&str, Vec<&Finding>> = std::collections::HashMap::new();
+    for x in findings {
+        by_function.entry(x.function.as_str()).or_default().push(x);
+    }
     graph
         .functions()
         .iter()
         .enumerate()
         .map(|(index, f)| {
-            let mine = findings.iter().filter(|x| x.function == f.name);
-            let worst = mine.clone().map(|x| x.severity).max();
-            let public = if mine.clone().any(|x| x.id == "public-invoke") {
+            let mine = by_function.get(f.name.as_str()).map(Vec::as_slice).unwrap_or_default();
+            let worst = mine.iter().map(|x| x.severity).max();
+            let public = if mine.iter().any(|x| x.id == "public-invoke") {
                 "INVOKE"
-            } else if mine.clone().any(|x| x.id == "public-url") {
+            } else if mine.iter().any(|x| x.id == "public-url") {
                 "URL"
             } else {
                 "-"
@@ -332,7 +336,7 @@ pub fn finding_rows(findings: &[&Finding], graph: &Graph) -> Vec<Row> {
                 Some(q) => format!("{}:{q}", f.function),
                 None => f.function.clone(),
             };
-            let index = graph.functions().iter().position(|x| x.name == f.function);
+            let index = graph.index_of(&f.function);
             Row {
                 spans: vec![
                     (format!("{:<12}", severity_label(Some(f.severity))), severity_tone(Some(f.severity))),

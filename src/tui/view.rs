@@ -111,27 +111,28 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App) {
         }
         _ => {}
     }
-    draw_rows(frame, list, app, &app.rows());
+    draw_rows(frame, list, app);
 }
 
-fn draw_rows(frame: &mut Frame, area: Rect, app: &App, rows: &[Row]) {
+fn draw_rows(frame: &mut Frame, area: Rect, app: &App) {
     let height = area.height as usize;
     app.page.set(height.max(1));
     app.list_top.set(area.y);
-    let selected = app.place().selected.min(rows.len().saturating_sub(1));
+    let count = app.row_count();
+    let selected = app.place().selected.min(count.saturating_sub(1));
     // Keep the selection in view, moving the window as little as possible.
-    let mut offset = app.offset.get().min(rows.len().saturating_sub(1));
+    let mut offset = app.offset.get().min(count.saturating_sub(1));
     if selected < offset {
         offset = selected;
     } else if height > 0 && selected >= offset + height {
         offset = selected + 1 - height;
     }
     app.offset.set(offset);
+    let rows: Vec<Row> = app.window(offset, height);
     let lines: Vec<Line> = rows
         .iter()
         .enumerate()
-        .skip(offset)
-        .take(height)
+        .map(|(i, row)| (i + offset, row))
         .map(|(i, row)| {
             let mut line =
                 Line::from(row.spans.iter().map(|(t, tone)| Span::styled(t.clone(), style(*tone))).collect::<Vec<_>>());
