@@ -172,3 +172,37 @@ fn every_page_of_every_listing_is_read() {
     let esm = log.iter().filter(|l| l.contains("event-source-mappings")).count();
     assert_eq!(esm, 2, "a repeated marker must end the listing");
 }
+
+#[test]
+fn a_function_asked_for_is_read_next() {
+    let (endpoint, log) = start_stub();
+    let opts = lambdascope::fetch::FetchOptions {
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(endpoint),
+        credentials: Some(("test".into(), "test".into())),
+        lambda_policy_rate: 0.0,
+        lambda_rate: 0.0,
+        iam_rate: 0.0,
+        concurrency: 1,
+        ..lambdascope::fetch::FetchOptions::default()
+    };
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    // Asked for before any details are read: f3 must come right after the first function.
+    tx.send("f3".to_string()).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(lambdascope::fetch::fetch_with_priority(&opts, None, Some(rx))).unwrap();
+    let order: Vec<String> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|l| {
+            l.strip_prefix("GET /2015-03-31/functions/").and_then(|r| r.split_once('/')).map(|(f, _)| f.to_string())
+        })
+        .fold(Vec::new(), |mut seen, f| {
+            if !seen.contains(&f) {
+                seen.push(f);
+            }
+            seen
+        });
+    assert_eq!(order, ["f1", "f3", "f2"]);
+}

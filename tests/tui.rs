@@ -186,22 +186,64 @@ fn a_live_account_fills_in_as_events_arrive() {
     assert!(screen_text(&app, 120, 20).contains("waiting for the first functions"));
     app.update(Action::Fetch(Event::Identity {
         account: "123456789012".into(),
+        region: "us-east-1".into(),
         caller_arn: "arn:aws:iam::123456789012:user/me".into(),
     }));
     app.update(Action::Fetch(Event::Phase("reading function details")));
-    app.update(Action::Fetch(Event::Listed { functions: 44 }));
     let snap = Snapshot::from_json(demo::JSON).unwrap();
+    let names: Vec<String> = snap.functions.iter().map(|f| f.name.clone()).collect();
+    app.update(Action::Fetch(Event::Listed { functions: 44, names: names.clone() }));
+    // Every listed function shows at once; moving onto one asks for it first.
+    assert_eq!(app.row_count(), 44);
+    assert_eq!(app.update(Action::Down), vec![Effect::Prioritize(names[1].clone())]);
     for (i, f) in snap.functions.iter().take(3).enumerate() {
         app.update(Action::Fetch(Event::Function { function: Box::new(f.clone()), done: i + 1, total: 44 }));
     }
     app.update(Action::Fetch(Event::Call { operation: "lambda:GetPolicy".into(), total: 17 }));
     let screen = screen_text(&app, 120, 20);
-    assert!(screen.contains("app-cart-get  (loading…)"), "{screen}");
+    assert!(screen.contains("Functions (44 listed, 3 read)"), "{screen}");
+    assert!(screen.contains("app-cart-get") && screen.contains("✔ read") && screen.contains("… waiting"), "{screen}");
     assert!(screen.contains("3/44 functions · 17 calls"), "{screen}");
     assert!(screen.contains("as arn:aws:iam::123456789012:user/me"), "{screen}");
+    // A tick turns what was read into a partial account, built off the event loop.
+    let effects = app.update(Action::Tick);
+    let [Effect::Rebuild(partial)] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!(partial.functions.len(), 3);
+    assert!(app.update(Action::Tick).is_empty(), "one rebuild at a time");
+    app.update(Action::Partial(Box::new(Loaded::new((**partial).clone()))));
+    // A function already read opens while the rest load; one not read yet is asked for.
+    app.update(Action::Top);
+    app.update(Action::Open);
+    assert!(matches!(app.place().screen, Screen::Function { .. }), "{:?}", app.place().screen);
+    let name = app
+        .data
+        .as_ref()
+        .map(|d| {
+            d.graph
+                .function(match app.place().screen {
+                    Screen::Function { index, .. } => index,
+                    _ => 0,
+                })
+                .name
+                .clone()
+        })
+        .unwrap();
+    app.update(Action::Back);
+    app.update(Action::Bottom);
+    let effects = app.update(Action::Open);
+    assert_eq!(effects, vec![Effect::Prioritize(names[43].clone())]);
+    assert!(app.message.as_deref().unwrap_or_default().contains("first"));
+    // The complete account replaces the partial one; the user's place is kept.
+    app.update(Action::Top);
+    app.update(Action::Open);
     app.update(Action::Loaded(Box::new(Loaded::new(snap))));
     assert!(!app.status.loading);
-    assert_eq!(app.rows().len(), 44);
+    match &app.place().screen {
+        Screen::Function { index, .. } => assert_eq!(app.data.as_ref().unwrap().graph.function(*index).name, name),
+        other => panic!("{other:?}"),
+    }
+    app.update(Action::Back);
+    assert_eq!(app.row_count(), 44);
 }
 
 /// Every screen the app can show, for the sweeps.

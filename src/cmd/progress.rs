@@ -33,7 +33,7 @@ impl Progress {
 
     fn apply(&mut self, event: Event) {
         match event {
-            Event::Identity { account, caller_arn } => {
+            Event::Identity { account, caller_arn, .. } => {
                 self.line(&format!("reading account {} as {}", sanitize(&account), sanitize(&caller_arn)))
             }
             Event::Phase(p) => {
@@ -42,7 +42,7 @@ impl Progress {
                     self.line(p);
                 }
             }
-            Event::Listed { functions } => self.total = functions,
+            Event::Listed { functions, .. } => self.total = functions,
             Event::Function { done, total, .. } => {
                 self.done = done;
                 self.total = total;

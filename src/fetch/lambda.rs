@@ -1,7 +1,7 @@
 //! The Lambda side: functions with every published version, aliases, each scope's
 //! resource policy, function URLs, and event source mappings.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
@@ -33,9 +33,14 @@ pub(super) async fn list_functions(ctx: &Ctx) -> Vec<Function> {
                     .send()
             },
             |page| {
-                let latest = page.functions().iter().filter(|c| c.version().is_none_or(|v| v == LATEST)).count();
-                let functions = seen.fetch_add(latest, Ordering::Relaxed) + latest;
-                ctx.emit(Event::Listed { functions });
+                let names: Vec<String> = page
+                    .functions()
+                    .iter()
+                    .filter(|c| c.version().is_none_or(|v| v == LATEST))
+                    .filter_map(|c| c.function_name().map(str::to_string))
+                    .collect();
+                let functions = seen.fetch_add(names.len(), Ordering::Relaxed) + names.len();
+                ctx.emit(Event::Listed { functions, names });
                 (page.functions().to_vec(), page.next_marker().map(str::to_string))
             },
         )
@@ -101,30 +106,64 @@ fn version(c: &FunctionConfiguration) -> FunctionVersion {
     }
 }
 
-/// Aliases, policies and URLs of every function, several functions at a time.
-pub(super) async fn details(ctx: &Arc<Ctx>, functions: Vec<Function>) -> Vec<Function> {
+/// Aliases, policies and URLs of every function, several functions at a time. Workers take
+/// functions from a queue; a name sent on `priority` is taken next.
+pub(super) async fn details(
+    ctx: &Arc<Ctx>,
+    functions: Vec<Function>,
+    priority: Option<tokio::sync::mpsc::UnboundedReceiver<String>>,
+) -> Vec<Function> {
     let total = functions.len();
     let mut out = Vec::with_capacity(total);
-    let mut rest = functions.into_iter();
+    let mut rest: VecDeque<Function> = functions.into();
     // The first function goes alone: it finds out whether the server lists URL configs,
     // so the others do not all try.
-    if let Some(first) = rest.next() {
+    if let Some(first) = rest.pop_front() {
         let f = detail(ctx, first).await;
         ctx.emit(Event::Function { function: Box::new(f.clone()), done: 1, total });
         out.push(f);
     }
-    let mut tasks = tokio::task::JoinSet::new();
-    for f in rest {
-        let ctx = ctx.clone();
-        tasks.spawn(async move { detail(&ctx, f).await });
+    let queue =
+        Arc::new(Queue { functions: std::sync::Mutex::new(rest), priority: priority.map(std::sync::Mutex::new) });
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    for _ in 0..ctx.limit.available_permits().max(1) {
+        let (ctx, queue, tx) = (ctx.clone(), queue.clone(), tx.clone());
+        tokio::spawn(async move {
+            while let Some(f) = queue.next() {
+                if tx.send(detail(&ctx, f).await).is_err() {
+                    break;
+                }
+            }
+        });
     }
-    while let Some(done) = tasks.join_next().await {
-        if let Ok(f) = done {
-            ctx.emit(Event::Function { function: Box::new(f.clone()), done: out.len() + 1, total });
-            out.push(f);
-        }
+    drop(tx);
+    while let Some(f) = rx.recv().await {
+        ctx.emit(Event::Function { function: Box::new(f.clone()), done: out.len() + 1, total });
+        out.push(f);
     }
     out
+}
+
+/// Functions waiting for their details, and requests to read some first.
+struct Queue {
+    functions: std::sync::Mutex<VecDeque<Function>>,
+    priority: Option<std::sync::Mutex<tokio::sync::mpsc::UnboundedReceiver<String>>>,
+}
+
+impl Queue {
+    /// The next function: one asked for first if any, otherwise the next in line.
+    fn next(&self) -> Option<Function> {
+        let mut functions = self.functions.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(rx) = &self.priority {
+            let mut rx = rx.lock().unwrap_or_else(|p| p.into_inner());
+            while let Ok(name) = rx.try_recv() {
+                if let Some(f) = functions.iter().position(|f| f.name == name).and_then(|at| functions.remove(at)) {
+                    functions.push_front(f);
+                }
+            }
+        }
+        functions.pop_front()
+    }
 }
 
 async fn detail(ctx: &Ctx, mut f: Function) -> Function {

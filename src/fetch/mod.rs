@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_lambda::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::http::Response;
 use thiserror::Error;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::model::{Function, Gap, Role, Snapshot};
 pub use classify::{Failure, classify};
@@ -67,12 +67,14 @@ impl Default for FetchOptions {
 pub enum Event {
     Identity {
         account: String,
+        region: String,
         caller_arn: String,
     },
     Phase(&'static str),
-    /// Functions listed so far (listing pages arrive one by one).
+    /// A listing page arrived: the functions listed so far, and this page's names.
     Listed {
         functions: usize,
+        names: Vec<String>,
     },
     /// A function with its aliases, policies and URLs.
     Function {
@@ -192,6 +194,16 @@ impl Ctx {
 
 /// Reads the account named by `opts`.
 pub async fn fetch(opts: &FetchOptions, events: Option<UnboundedSender<Event>>) -> Result<Fetched, FetchError> {
+    fetch_with_priority(opts, events, None).await
+}
+
+/// Like [`fetch`]; function names sent on `priority` have their details read next (the
+/// terminal UI sends the function the user is looking at).
+pub async fn fetch_with_priority(
+    opts: &FetchOptions,
+    events: Option<UnboundedSender<Event>>,
+    priority: Option<UnboundedReceiver<String>>,
+) -> Result<Fetched, FetchError> {
     let start = Instant::now();
     let clients = aws::clients(opts, events.clone()).await?;
     let ctx = Arc::new(Ctx {
@@ -211,7 +223,7 @@ pub async fn fetch(opts: &FetchOptions, events: Option<UnboundedSender<Event>>) 
     ctx.emit(Event::Phase("listing functions"));
     let functions = lambda::list_functions(&ctx).await;
     ctx.emit(Event::Phase("reading function details"));
-    snap.functions = lambda::details(&ctx, functions).await;
+    snap.functions = lambda::details(&ctx, functions, priority).await;
     ctx.emit(Event::Phase("listing event source mappings"));
     snap.event_source_mappings = lambda::mappings(&ctx).await;
     ctx.emit(Event::Phase("reading roles and policies"));
@@ -233,6 +245,7 @@ async fn identity(ctx: &Ctx) -> Result<(String, String), FetchError> {
         .map_err(|f| FetchError::Identity(f.message))?;
     let account = out.account().unwrap_or_default().to_string();
     let arn = out.arn().unwrap_or_default().to_string();
-    ctx.emit(Event::Identity { account: account.clone(), caller_arn: arn.clone() });
+    let region = ctx.clients.region.clone();
+    ctx.emit(Event::Identity { account: account.clone(), region, caller_arn: arn.clone() });
     Ok((account, arn))
 }

@@ -118,16 +118,24 @@ pub enum Action {
     /// A click on a screen line.
     Click(u16),
     Fetch(Event),
+    /// Time passed (the event loop ticks a few times a second).
+    Tick,
+    /// What has been read so far, while a live account is still loading.
+    Partial(Box<Loaded>),
     /// The account finished loading.
     Loaded(Box<Loaded>),
     Failed(String),
 }
 
 /// What the event loop must do for the app.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Copy(String),
     Reload,
+    /// Read this function's details before the others.
+    Prioritize(String),
+    /// Build a partial graph from what has been read so far (off the event loop).
+    Rebuild(Box<Snapshot>),
 }
 
 /// A loaded account: the graph and what the screens list from it.
@@ -180,8 +188,14 @@ pub struct App {
     pub sort: SortKey,
     /// Functions table rows in display order (filtered and sorted), as indexes into `rows`.
     pub visible: Vec<usize>,
-    /// Functions seen while a live account is still loading.
-    pub partial: Vec<String>,
+    /// Function names listed while a live account is still loading, and those whose
+    /// details have arrived (collected into `so_far`).
+    pub listed: Vec<String>,
+    pub detailed: std::collections::HashSet<String>,
+    so_far: Option<Snapshot>,
+    /// New details arrived since the last partial graph; a rebuild is under way.
+    dirty: bool,
+    rebuilding: bool,
     pub message: Option<String>,
     pub quit: bool,
     /// Rows the list showed at the last draw (for paging), its first visible row, and the
@@ -205,7 +219,11 @@ impl App {
             filter: String::new(),
             sort: SortKey::Name,
             visible: Vec::new(),
-            partial: Vec::new(),
+            listed: Vec::new(),
+            detailed: Default::default(),
+            so_far: None,
+            dirty: false,
+            rebuilding: false,
             message: None,
             quit: false,
             page: Cell::new(20),
@@ -225,9 +243,17 @@ impl App {
         &mut self.stack[last]
     }
 
+    /// While a live account loads, the Functions screen lists names as they are listed.
+    fn listing(&self) -> bool {
+        self.status.loading
+            && matches!(self.place().screen, Screen::Functions)
+            && (self.data.is_none() || !self.listed.is_empty())
+    }
+
     /// How many rows the current screen has.
     pub fn row_count(&self) -> usize {
         match (&self.data, &self.place().screen) {
+            _ if self.listing() => self.listed.len(),
             (Some(_), Screen::Functions) => self.visible.len(),
             _ => self.rows().len(),
         }
@@ -236,10 +262,24 @@ impl App {
     /// The rows from `start`, at most `len` of them: what one frame shows.
     pub fn window(&self, start: usize, len: usize) -> Vec<Row> {
         match (&self.data, &self.place().screen) {
+            _ if self.listing() => self.listed.iter().skip(start).take(len).map(|n| self.loading_row(n)).collect(),
             (Some(d), Screen::Functions) => {
                 self.visible.iter().skip(start).take(len).map(|&i| function_row(&d.rows[i])).collect()
             }
             _ => self.rows().iter().skip(start).take(len).cloned().collect(),
+        }
+    }
+
+    fn loading_row(&self, name: &str) -> Row {
+        let (mark, tone) = if self.detailed.contains(name) {
+            ("✔ read   ", rows::Tone::Good)
+        } else {
+            ("… waiting", rows::Tone::Dim)
+        };
+        Row {
+            spans: vec![(format!("{:<34} ", crate::text::sanitize(name)), rows::Tone::Normal), (mark.into(), tone)],
+            target: Target::Pending(name.to_string()),
+            arn: None,
         }
     }
 
@@ -262,10 +302,10 @@ impl App {
     }
 
     fn build_rows(&self) -> Vec<Row> {
-        let Some(d) = &self.data else {
-            let loading = |n: &String| Row::plain(format!("{}  (loading…)", crate::text::sanitize(n)), rows::Tone::Dim);
-            return self.partial.iter().map(loading).collect();
-        };
+        if self.listing() {
+            return self.listed.iter().map(|n| self.loading_row(n)).collect();
+        }
+        let Some(d) = &self.data else { return Vec::new() };
         match &self.place().screen {
             Screen::Functions => self.visible.iter().map(|&i| function_row(&d.rows[i])).collect(),
             Screen::Function { index, tab, highlight } => match tab {
@@ -294,12 +334,12 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         self.message = None;
         match action {
-            Action::Up => self.step(-1),
-            Action::Down => self.step(1),
-            Action::PageUp => self.step(-(self.page.get() as isize)),
-            Action::PageDown => self.step(self.page.get() as isize),
-            Action::Top => self.place_mut().selected = 0,
-            Action::Bottom => self.step(isize::MAX / 2),
+            Action::Up => return self.moved(-1),
+            Action::Down => return self.moved(1),
+            Action::PageUp => return self.moved(-(self.page.get() as isize)),
+            Action::PageDown => return self.moved(self.page.get() as isize),
+            Action::Top => return self.moved(isize::MIN / 2),
+            Action::Bottom => return self.moved(isize::MAX / 2),
             Action::Click(line) => {
                 let Some(row) = line.checked_sub(self.list_top.get()) else { return Vec::new() };
                 let target = self.offset.get() + row as usize;
@@ -307,7 +347,10 @@ impl App {
                     self.place_mut().selected = target;
                 }
             }
-            Action::Open => self.open(),
+            Action::Open => {
+                self.open();
+                return self.prioritize_selected();
+            }
             Action::Back => self.back(),
             Action::NextTab => self.tab(1),
             Action::PrevTab => self.tab(Tab::ALL.len() - 1),
@@ -360,13 +403,50 @@ impl App {
             }
             Action::Quit => self.quit = true,
             Action::Fetch(event) => self.fetched(event),
-            Action::Loaded(loaded) => self.loaded(*loaded),
+            Action::Tick => return self.tick(),
+            Action::Partial(loaded) => {
+                self.rebuilding = false;
+                if self.status.loading {
+                    self.install(*loaded);
+                }
+            }
+            Action::Loaded(loaded) => {
+                self.status.loading = false;
+                self.listed.clear();
+                self.detailed.clear();
+                self.so_far = None;
+                self.install(*loaded);
+                self.status.phase = "loaded".into();
+            }
             Action::Failed(e) => {
                 self.status.loading = false;
                 self.status.error = Some(e);
             }
         }
         Vec::new()
+    }
+
+    /// Moves the selection; while loading, the function now selected is read first.
+    fn moved(&mut self, by: isize) -> Vec<Effect> {
+        self.step(by);
+        self.prioritize_selected()
+    }
+
+    fn prioritize_selected(&self) -> Vec<Effect> {
+        match self.selected_row().map(|r| r.target) {
+            Some(Target::Pending(name)) if !self.detailed.contains(&name) => vec![Effect::Prioritize(name)],
+            _ => Vec::new(),
+        }
+    }
+
+    fn tick(&mut self) -> Vec<Effect> {
+        if !self.dirty || self.rebuilding || !self.status.loading {
+            return Vec::new();
+        }
+        let Some(snap) = self.so_far.clone() else { return Vec::new() };
+        self.dirty = false;
+        self.rebuilding = true;
+        vec![Effect::Rebuild(Box::new(snap))]
     }
 
     fn step(&mut self, by: isize) {
@@ -389,6 +469,10 @@ impl App {
                 self.select_highlight();
             }
             (Target::Principal(p), _) => self.push(Screen::Principal(p)),
+            (Target::Pending(name), _) => match self.data.as_ref().and_then(|d| d.graph.index_of(&name)) {
+                Some(index) => self.push(Screen::Function { index, tab: Tab::Invokers, highlight: None }),
+                None => self.message = Some(format!("reading {} first…", crate::text::sanitize(&name))),
+            },
             _ => {}
         }
     }
@@ -559,16 +643,27 @@ impl App {
     fn fetched(&mut self, event: Event) {
         let st = &mut self.status;
         match event {
-            Event::Identity { account, caller_arn } => {
+            Event::Identity { account, region, caller_arn } => {
+                let mut snap = Snapshot::new(&account, &region);
+                snap.caller_arn = Some(caller_arn.clone());
+                self.so_far = Some(snap);
                 st.account = account;
+                st.region = region;
                 st.caller = caller_arn;
             }
             Event::Phase(p) => st.phase = p.to_string(),
-            Event::Listed { functions } => st.listed = functions,
+            Event::Listed { functions, names } => {
+                st.listed = functions;
+                self.listed.extend(names);
+            }
             Event::Function { function, done, total } => {
                 st.done = done;
                 st.total = total;
-                self.partial.push(function.name.clone());
+                self.detailed.insert(function.name.clone());
+                if let Some(snap) = &mut self.so_far {
+                    snap.functions.push(*function);
+                    self.dirty = true;
+                }
             }
             Event::Gap(_) => st.gaps += 1,
             Event::Call { total, .. } => st.calls = total,
@@ -576,33 +671,46 @@ impl App {
         }
     }
 
-    fn loaded(&mut self, loaded: Loaded) {
+    /// Shows a (partial or complete) account, keeping the user's place where it still exists.
+    fn install(&mut self, loaded: Loaded) {
         let snap = &loaded.graph.snapshot;
-        self.status.account = snap.account_id.clone();
-        self.status.region = snap.region.clone();
-        self.status.caller = snap.caller_arn.clone().unwrap_or_default();
-        self.status.gaps = snap.gaps.len();
-        self.status.total = snap.functions.len();
-        self.status.done = snap.functions.len();
-        self.status.loading = false;
-        self.status.phase = "loaded".into();
-        // Keep the user's place where it still exists.
-        let keep = self.stack.clone();
+        let st = &mut self.status;
+        st.account = snap.account_id.clone();
+        st.region = snap.region.clone();
+        st.caller = snap.caller_arn.clone().unwrap_or_default();
+        if !st.loading {
+            st.gaps = snap.gaps.len();
+            st.total = snap.functions.len();
+            st.done = snap.functions.len();
+        }
+        let names: Vec<String> = self.stack.iter().map(|p| self.screen_function(&p.screen)).collect();
         self.data = Some(loaded);
         *self.cache.borrow_mut() = None;
-        self.partial.clear();
-        let n = self.data.as_ref().map_or(0, |d| d.graph.functions().len());
-        self.stack = keep
-            .into_iter()
-            .filter(|p| match &p.screen {
-                Screen::Function { index, .. } | Screen::Explain { index, .. } => *index < n,
-                _ => true,
-            })
-            .collect();
-        if self.stack.is_empty() {
-            self.stack.push(Place { screen: Screen::Functions, selected: 0 });
+        // Function screens refer to functions by index: find each one again by name.
+        let mut kept = Vec::new();
+        for (mut place, name) in std::mem::take(&mut self.stack).into_iter().zip(names) {
+            let index = self.data.as_ref().and_then(|d| d.graph.index_of(&name));
+            match (&mut place.screen, index) {
+                (Screen::Function { index: i, .. } | Screen::Explain { index: i, .. }, Some(found)) => *i = found,
+                (Screen::Function { .. } | Screen::Explain { .. }, None) => continue,
+                _ => {}
+            }
+            kept.push(place);
         }
+        if kept.is_empty() {
+            kept.push(Place { screen: Screen::Functions, selected: 0 });
+        }
+        self.stack = kept;
         self.apply_filter();
+    }
+
+    fn screen_function(&self, screen: &Screen) -> String {
+        match (screen, &self.data) {
+            (Screen::Function { index, .. } | Screen::Explain { index, .. }, Some(d)) => {
+                d.graph.function(*index).name.clone()
+            }
+            _ => String::new(),
+        }
     }
 }
 

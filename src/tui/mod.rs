@@ -32,15 +32,15 @@ fn source_label(global: &Global) -> String {
 }
 
 /// Loads the account off the event loop, sending progress and the result as actions.
-fn load(global: &Global, tx: UnboundedSender<Action>) {
+/// For a live account, returns where to send the names of functions to read first.
+fn load(global: &Global, tx: UnboundedSender<Action>) -> Option<UnboundedSender<String>> {
     let demo = global.demo;
     let snapshot = global.snapshot.clone();
     let aws = global.aws.clone();
+    let live = !demo && snapshot.is_none();
+    let (ptx, prx) = unbounded_channel();
     tokio::spawn(async move {
-        let loaded = if demo || snapshot.is_some() {
-            let g = Global { demo, snapshot, format: crate::cli::Format::Text, aws };
-            tokio::task::spawn_blocking(move || crate::cmd::load_account(&g).map(|(s, _)| s)).await
-        } else {
+        let loaded = if live {
             let (etx, mut erx) = unbounded_channel();
             let forward = tx.clone();
             tokio::spawn(async move {
@@ -49,8 +49,11 @@ fn load(global: &Global, tx: UnboundedSender<Action>) {
                 }
             });
             let opts = crate::cmd::fetch_options(&aws);
-            let fetched = crate::fetch::fetch(&opts, Some(etx)).await;
+            let fetched = crate::fetch::fetch_with_priority(&opts, Some(etx), Some(prx)).await;
             Ok(fetched.map(|f| f.snapshot).map_err(anyhow::Error::from))
+        } else {
+            let g = Global { demo, snapshot, format: crate::cli::Format::Text, aws };
+            tokio::task::spawn_blocking(move || crate::cmd::load_account(&g).map(|(s, _)| s)).await
         };
         let action = match loaded {
             Ok(Ok(snap)) => match tokio::task::spawn_blocking(move || Loaded::new(snap)).await {
@@ -62,14 +65,16 @@ fn load(global: &Global, tx: UnboundedSender<Action>) {
         };
         let _ = tx.send(action);
     });
+    live.then_some(ptx)
 }
 
 async fn event_loop(global: &Global) -> Result<Outcome> {
     let mut term = term::enter()?;
     let mut app = App::new(&source_label(global));
     let (tx, mut rx) = unbounded_channel();
-    load(global, tx.clone());
+    let mut priority = load(global, tx.clone());
     let mut keys = EventStream::new();
+    let mut ticks = tokio::time::interval(std::time::Duration::from_millis(300));
     loop {
         term.terminal.draw(|f| view::draw(f, &app))?;
         if app.quit {
@@ -82,11 +87,23 @@ async fn event_loop(global: &Global) -> Result<Outcome> {
                 None => Some(Action::Quit),
             },
             Some(a) = rx.recv() => Some(a),
+            _ = ticks.tick() => Some(Action::Tick),
         };
         for effect in action.map(|a| app.update(a)).unwrap_or_default() {
             match effect {
                 Effect::Copy(text) => term::copy(&text),
-                Effect::Reload => load(global, tx.clone()),
+                Effect::Reload => priority = load(global, tx.clone()),
+                Effect::Prioritize(name) => {
+                    if let Some(p) = &priority {
+                        let _ = p.send(name);
+                    }
+                }
+                Effect::Rebuild(snapshot) => {
+                    let tx = tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let _ = tx.send(Action::Partial(Box::new(Loaded::new(*snapshot))));
+                    });
+                }
             }
         }
     }

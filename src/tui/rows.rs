@@ -31,6 +31,8 @@ pub enum Target {
         statement: Option<String>,
     },
     Principal(String),
+    /// A function listed but (maybe) not read yet, while a live account loads.
+    Pending(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

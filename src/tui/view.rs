@@ -56,8 +56,14 @@ fn draw_top(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 fn title(app: &App) -> String {
-    let Some(d) = &app.data else {
-        return format!(" Functions ({} listed, loading) ", app.partial.len().max(app.status.listed));
+    let Some(d) =
+        &app.data.as_ref().filter(|_| !(app.status.loading && matches!(app.place().screen, Screen::Functions)))
+    else {
+        return format!(
+            " Functions ({} listed, {} read) ",
+            app.listed.len().max(app.status.listed),
+            app.detailed.len()
+        );
     };
     let name = |i: usize| sanitize(&d.graph.function(i).name).into_owned();
     match &app.place().screen {
@@ -97,7 +103,7 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App) {
             );
             list = rest;
         }
-        Screen::Functions if app.data.is_some() => {
+        Screen::Functions if app.data.is_some() && !app.status.loading => {
             let [head, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
             let header = format!(
                 "{:<34} {:<12} {:<24} {:>8}  {:<7} {}",
