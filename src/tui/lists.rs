@@ -35,10 +35,24 @@ pub fn role_rows(graph: &Graph) -> Vec<Row> {
             target: Target::None,
             arn: Some(arn.to_string()),
         });
+        if let Some(r) = known {
+            let boundary = r.permission_boundary_arn.as_deref().map(|b| format!("boundary {}", s(b)));
+            let policies = r
+                .inline_policies
+                .iter()
+                .map(|p| format!("inline {}", s(&p.name)))
+                .chain(
+                    r.attached_policy_arns.iter().map(|a| format!("managed {}", s(a.rsplit('/').next().unwrap_or(a)))),
+                )
+                .chain(boundary);
+            for p in policies {
+                out.push(Row::plain(format!("    · {p}"), Tone::Dim));
+            }
+        }
         for i in functions {
             let f = graph.function(i);
             out.push(Row {
-                spans: vec![(format!("    {}", s(&f.name)), Tone::Normal)],
+                spans: vec![(format!("    → {}", s(&f.name)), Tone::Normal)],
                 target: Target::Function(i),
                 arn: Some(f.arn.clone()),
             });

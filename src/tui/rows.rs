@@ -209,8 +209,14 @@ pub fn reach_rows(graph: &Graph, function: usize) -> Vec<Row> {
                 (format!(" on {}", s(&sr.resources.join(", "))), Tone::Dim),
             ]));
             for l in sr.levels.iter().filter(|l| !l.actions.is_empty()) {
-                let names: Vec<String> =
-                    l.actions.iter().map(|a| a.action.split(':').nth(1).unwrap_or_default().to_string()).collect();
+                let names: Vec<String> = l
+                    .actions
+                    .iter()
+                    .map(|a| {
+                        let name = a.action.split(':').nth(1).unwrap_or_default();
+                        if a.conditional { format!("{name} (conditional)") } else { name.to_string() }
+                    })
+                    .collect();
                 out.push(Row::text(vec![
                     (format!("    {:<24}", l.level.label()), Tone::Dim),
                     (names.join(", "), Tone::Normal),
