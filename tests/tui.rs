@@ -130,6 +130,14 @@ fn explain_asks_for_a_principal_and_answers_for_the_selected_scope() {
     let text: Vec<String> = app.rows().iter().map(|r| r.line()).collect();
     assert!(text.iter().any(|l| l.contains("function:payments-refund:live")), "{text:#?}");
     assert!(text.iter().any(|l| l.contains("? unknown")), "the partner's identity side is not visible: {text:#?}");
+    // Another action on the same scope.
+    app.update(Action::Back);
+    app.update(Action::Explain);
+    typed(&mut app, "arn:aws:iam::123456789012:role/ops-admin-role lambda:DeleteFunction");
+    app.update(Action::InputSubmit);
+    let text: Vec<String> = app.rows().iter().map(|r| r.line()).collect();
+    assert!(text.iter().any(|l| l.contains("action     lambda:DeleteFunction")), "{text:#?}");
+    assert!(text.iter().any(|l| l.contains("✔ allowed")), "the admin role may: {text:#?}");
 }
 
 #[test]

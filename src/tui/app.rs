@@ -68,11 +68,12 @@ pub enum Screen {
     Findings,
     Gaps,
     Help,
-    /// "Can PRINCIPAL invoke this function (scope)?"
+    /// "Can PRINCIPAL do ACTION on this function (scope)?"
     Explain {
         index: usize,
         scope: Option<Scope>,
         principal: String,
+        action: String,
         answer: Option<Box<CanAnswer>>,
     },
 }
@@ -324,8 +325,8 @@ impl App {
             Screen::Principal(p) => super::lists::principal_detail(&d.graph, p),
             Screen::Gaps => super::lists::gap_rows(&d.graph),
             Screen::Help => super::lists::help_rows(),
-            Screen::Explain { index, scope, principal, answer } => {
-                super::lists::explain_rows(&d.graph, *index, scope.as_ref(), principal, answer.as_deref())
+            Screen::Explain { index, scope, principal, action, answer } => {
+                super::lists::explain_rows(&d.graph, *index, scope.as_ref(), principal, action, answer.as_deref())
             }
         }
     }
@@ -534,7 +535,8 @@ impl App {
         };
         match index {
             Some(index) => {
-                self.push(Screen::Explain { index, scope, principal: String::new(), answer: None });
+                let action = "lambda:InvokeFunction".to_string();
+                self.push(Screen::Explain { index, scope, principal: String::new(), action, answer: None });
                 self.mode = Mode::Prompt;
                 self.input.clear();
             }
@@ -590,15 +592,21 @@ impl App {
         Vec::new()
     }
 
-    fn answer(&mut self, principal: &str) {
+    /// Answers the explain prompt: `PRINCIPAL [ACTION]` (the action defaults to invoking).
+    fn answer(&mut self, input: &str) {
         let Some(d) = &self.data else { return };
+        let mut words = input.split_whitespace();
+        let principal = words.next().unwrap_or_default().to_string();
         let Some(place) = self.stack.last_mut() else { return };
-        if let Screen::Explain { index, scope, principal: p, answer } = &mut place.screen {
+        if let Screen::Explain { index, scope, principal: p, action, answer } = &mut place.screen {
+            if let Some(a) = words.next() {
+                *action = a.to_string();
+            }
             let resource =
                 crate::graph::scope_arn(d.graph.function(*index), scope.as_ref().unwrap_or(&Scope::Unqualified));
-            *p = principal.to_string();
+            *p = principal.clone();
             // Free condition keys: a grant that needs aws:SourceArn answers "conditional".
-            *answer = match d.graph.can(principal, "lambda:InvokeFunction", &resource, Context::open()) {
+            *answer = match d.graph.can(&principal, action, &resource, Context::open()) {
                 Ok(a) => Some(Box::new(a)),
                 Err(e) => {
                     self.message = Some(e);

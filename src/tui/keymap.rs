@@ -20,7 +20,10 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: "Tab  Shift-Tab", description: "next / previous tab of a function" },
     Binding { keys: "/", description: "filter functions (fuzzy); Enter keeps the filter, Esc clears it" },
     Binding { keys: "s", description: "sort functions: name, invokers, worst finding" },
-    Binding { keys: "x", description: "explain: can a principal invoke the selected function?" },
+    Binding {
+        keys: "x",
+        description: "explain: can a principal do an action (default: invoke) on the selected scope?",
+    },
     Binding { keys: "y", description: "copy the selected ARN to the clipboard (OSC 52)" },
     Binding { keys: ":", description: "command: functions, roles, principals, findings, gaps, help, quit" },
     Binding { keys: "f R p F e", description: "go to functions, roles, principals, findings, gaps" },

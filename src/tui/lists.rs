@@ -153,24 +153,26 @@ pub fn explain_rows(
     index: usize,
     scope: Option<&Scope>,
     principal: &str,
+    action: &str,
     answer: Option<&CanAnswer>,
 ) -> Vec<Row> {
     let f = graph.function(index);
     let resource = crate::graph::scope_arn(f, scope.unwrap_or(&Scope::Unqualified));
     let mut out = vec![
-        Row::plain(format!("Can PRINCIPAL invoke {} ?", s(&f.name)), Tone::Header),
+        Row::plain(format!("Can PRINCIPAL do ACTION on {} ?", s(&f.name)), Tone::Header),
         Row::text(vec![
             ("  principal  ".into(), Tone::Dim),
             (
                 if principal.is_empty() {
-                    "(type an IAM ARN, a service such as s3.amazonaws.com, or anonymous, then Enter)".into()
+                    "(type PRINCIPAL [ACTION]: an IAM ARN, a service such as s3.amazonaws.com, or anonymous; Enter)"
+                        .into()
                 } else {
                     s(principal)
                 },
                 Tone::Normal,
             ),
         ]),
-        Row::text(vec![("  action     ".into(), Tone::Dim), ("lambda:InvokeFunction".into(), Tone::Normal)]),
+        Row::text(vec![("  action     ".into(), Tone::Dim), (s(action), Tone::Normal)]),
         Row::text(vec![("  resource   ".into(), Tone::Dim), (s(&resource), Tone::Normal)]),
     ];
     if let Some(a) = answer {

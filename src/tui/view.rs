@@ -173,7 +173,7 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App) {
             ),
         ]),
         Mode::Prompt => Line::from(vec![
-            Span::styled("principal: ", style(Tone::Key)),
+            Span::styled("principal [action]: ", style(Tone::Key)),
             Span::raw(app.input.clone()),
             Span::styled("▏  Enter ask · Esc cancel", style(Tone::Dim)),
         ]),
