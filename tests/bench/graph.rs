@@ -2,6 +2,9 @@
 //! graph build, who-can-invoke and reach for every function, findings over the account,
 //! and peak memory. Run with `cargo bench --bench graph`; the figures print to stdout.
 
+#[path = "memory.rs"]
+mod memory;
+
 use std::time::{Duration, Instant};
 
 use lambdascope::demo::synthetic;
@@ -9,13 +12,6 @@ use lambdascope::graph::Graph;
 
 fn per(total: Duration, n: usize) -> String {
     format!("{:.3} ms", total.as_secs_f64() * 1000.0 / n.max(1) as f64)
-}
-
-/// Peak resident memory of this process so far (Linux), in MiB.
-fn peak_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
 }
 
 fn main() {
@@ -65,7 +61,7 @@ fn main() {
     let t = Instant::now();
     let findings = graph.findings();
     println!("findings, whole account:   {:.2?} ({} findings)", t.elapsed(), findings.len());
-    match peak_mib() {
+    match memory::peak_mib() {
         Some(mib) => println!("peak memory (VmHWM):       {mib:.0} MiB"),
         None => println!("peak memory:               unavailable on this platform"),
     }

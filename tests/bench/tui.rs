@@ -2,6 +2,9 @@
 //! LAMBDASCOPE_BENCH_FUNCTIONS): time to the first frame, loading, one render of each view,
 //! one filter keystroke, and peak memory. Run with `cargo bench --bench tui`.
 
+#[path = "memory.rs"]
+mod memory;
+
 use std::time::{Duration, Instant};
 
 use lambdascope::demo::synthetic;
@@ -19,12 +22,6 @@ fn draw(terminal: &mut Terminal<TestBackend>, app: &App) -> Duration {
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
-}
-
-fn peak_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
 }
 
 fn main() {
@@ -83,7 +80,7 @@ fn main() {
         keystrokes.iter().max().copied().unwrap_or_default(),
         app.visible.len()
     );
-    match peak_mib() {
+    match memory::peak_mib() {
         Some(mib) => println!("peak memory (VmHWM):             {mib:.0} MiB"),
         None => println!("peak memory:                     unavailable on this platform"),
     }
