@@ -114,6 +114,24 @@ fn a_grant_opens_its_statement_highlighted() {
 }
 
 #[test]
+fn a_reach_line_opens_the_role_statement_that_grants_it() {
+    let mut app = demo_app();
+    app.update(Action::StartCommand);
+    typed(&mut app, "function payments-refund");
+    app.update(Action::InputSubmit);
+    app.update(Action::NextTab);
+    let dynamodb = app.rows().iter().position(|r| r.line().starts_with("▾ dynamodb")).unwrap();
+    for _ in 0..dynamodb {
+        app.update(Action::Down);
+    }
+    app.update(Action::Open);
+    assert!(matches!(app.place().screen, Screen::Function { tab: Tab::Policies, .. }));
+    assert!(selected_line(&app).starts_with('▌'));
+    let highlighted: String = app.rows().iter().filter(|r| r.line().starts_with('▌')).map(|r| r.line()).collect();
+    assert!(highlighted.contains("\"Sid\": \"PaymentsTables\"") && !highlighted.contains("CardKey"), "{highlighted}");
+}
+
+#[test]
 fn explain_asks_for_a_principal_and_answers_for_the_selected_scope() {
     let mut app = demo_app();
     app.update(Action::StartCommand);

@@ -58,6 +58,8 @@ pub struct ServiceReach {
     pub levels: Vec<LevelReach>,
     /// The resource patterns the allowed actions apply to.
     pub resources: Vec<String>,
+    /// The allow statements that grant them: (policy, statement label).
+    pub statements: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -158,7 +160,7 @@ impl Graph {
         let mut statements = Vec::new();
         let mut allowed = ActionSet::empty(catalog.actions.len());
         let mut denied = ActionSet::empty(catalog.actions.len());
-        let mut allows: Vec<(&Statement, ActionSet)> = Vec::new();
+        let mut allows: Vec<Allow> = Vec::new();
         for named in &identity {
             for (i, s) in named.policy.statements.iter().enumerate() {
                 statements.push(reach_statement(s, format!("{} {}", named.name, s.label(i)), false));
@@ -172,7 +174,11 @@ impl Graph {
                             ));
                         }
                         allowed.union_with(&covered);
-                        allows.push((s, covered));
+                        allows.push(Allow {
+                            statement: s,
+                            actions: covered,
+                            source: (named.name.to_string(), s.label(i)),
+                        });
                     }
                     Effect::Deny if everywhere(s) => denied.union_with(&covered),
                     Effect::Deny => {}
@@ -264,8 +270,15 @@ pub struct WhoCanReach {
     pub unknown: Vec<String>,
 }
 
+/// One allow statement of the role, the catalog actions it covers and where it lives.
+struct Allow<'a> {
+    statement: &'a Statement,
+    actions: ActionSet,
+    source: (String, String),
+}
+
 /// Groups allowed actions by service and access level, with the resources each applies to.
-fn group(catalog: &Catalog, allowed: &ActionSet, allows: &[(&Statement, ActionSet)]) -> Vec<ServiceReach> {
+fn group(catalog: &Catalog, allowed: &ActionSet, allows: &[Allow]) -> Vec<ServiceReach> {
     let mut out = Vec::new();
     for s in &catalog.services {
         let count = allowed.count_in(s.actions.clone());
@@ -274,6 +287,7 @@ fn group(catalog: &Catalog, allowed: &ActionSet, allows: &[(&Statement, ActionSe
         }
         let mut levels = Vec::new();
         let mut service_resources = BTreeSet::new();
+        let mut sources: Vec<(String, String)> = Vec::new();
         for level in AccessLevel::ALL {
             let members: Vec<usize> = s.actions.clone().filter(|&i| catalog.actions[i].level == level).collect();
             let granted: Vec<usize> = members.iter().copied().filter(|&i| allowed.contains(i)).collect();
@@ -282,8 +296,16 @@ fn group(catalog: &Catalog, allowed: &ActionSet, allows: &[(&Statement, ActionSe
             }
             let mut actions = Vec::new();
             for &i in &granted {
-                let covering: Vec<&Statement> =
-                    allows.iter().filter(|(_, set)| set.contains(i)).map(|(st, _)| *st).collect();
+                let covering: Vec<&Statement> = allows
+                    .iter()
+                    .filter(|a| a.actions.contains(i))
+                    .inspect(|a| {
+                        if !sources.contains(&a.source) {
+                            sources.push(a.source.clone());
+                        }
+                    })
+                    .map(|a| a.statement)
+                    .collect();
                 let resources: BTreeSet<String> = covering.iter().flat_map(|st| resource_texts(st)).collect();
                 service_resources.extend(resources.iter().cloned());
                 if granted.len() < members.len() {
@@ -303,6 +325,7 @@ fn group(catalog: &Catalog, allowed: &ActionSet, allows: &[(&Statement, ActionSe
             total: s.actions.len(),
             levels,
             resources: service_resources.into_iter().collect(),
+            statements: sources,
         });
     }
     out

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
-use super::rows::{self, FunctionRow, Row, Target};
+use super::rows::{self, FunctionRow, Highlight, Row, Target};
 use crate::fetch::Event;
 use crate::graph::{CanAnswer, Finding, Graph};
 use crate::model::{Scope, Snapshot};
@@ -60,7 +60,7 @@ pub enum Screen {
     Function {
         index: usize,
         tab: Tab,
-        highlight: Option<(Option<Scope>, Option<String>)>,
+        highlight: Option<Highlight>,
     },
     Roles,
     Principals,
@@ -466,7 +466,19 @@ impl App {
         match (row.target, self.place().screen.clone()) {
             (Target::Function(index), _) => self.push(Screen::Function { index, tab: Tab::Invokers, highlight: None }),
             (Target::Statement { scope, statement }, Screen::Function { index, .. }) => {
-                self.push(Screen::Function { index, tab: Tab::Policies, highlight: Some((scope, statement)) });
+                self.push(Screen::Function {
+                    index,
+                    tab: Tab::Policies,
+                    highlight: Some(Highlight::Scope(scope, statement)),
+                });
+                self.select_highlight();
+            }
+            (Target::RoleStatement { policy, statement }, Screen::Function { index, .. }) => {
+                self.push(Screen::Function {
+                    index,
+                    tab: Tab::Policies,
+                    highlight: Some(Highlight::Role { policy, statement }),
+                });
                 self.select_highlight();
             }
             (Target::Principal(p), _) => self.push(Screen::Principal(p)),

@@ -33,6 +33,20 @@ pub enum Target {
     Principal(String),
     /// A function listed but (maybe) not read yet, while a live account loads.
     Pending(String),
+    /// Show this statement of one of the execution role's policies.
+    RoleStatement {
+        policy: String,
+        statement: String,
+    },
+}
+
+/// Which statement the Policies tab highlights.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Highlight {
+    /// A statement of a scope's resource policy.
+    Scope(Option<Scope>, Option<String>),
+    /// A statement of one of the role's policies (`inline policy x`, `managed policy ARN`).
+    Role { policy: String, statement: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,11 +217,21 @@ pub fn reach_rows(graph: &Graph, function: usize) -> Vec<Row> {
         for sr in &r.services {
             let levels: Vec<String> =
                 sr.levels.iter().map(|l| format!("{} {}/{}", l.level.label(), l.allowed, l.total)).collect();
-            out.push(Row::text(vec![
-                (format!("▾ {:<18}", sr.service), Tone::Header),
-                (format!("{:<40}", levels.join(" · ")), Tone::Normal),
-                (format!(" on {}", s(&sr.resources.join(", "))), Tone::Dim),
-            ]));
+            let target = match sr.statements.first() {
+                Some((policy, statement)) => {
+                    Target::RoleStatement { policy: policy.clone(), statement: statement.clone() }
+                }
+                None => Target::None,
+            };
+            out.push(Row {
+                target,
+                arn: None,
+                ..Row::text(vec![
+                    (format!("▾ {:<18}", sr.service), Tone::Header),
+                    (format!("{:<40}", levels.join(" · ")), Tone::Normal),
+                    (format!(" on {}", s(&sr.resources.join(", "))), Tone::Dim),
+                ])
+            });
             for l in sr.levels.iter().filter(|l| !l.actions.is_empty()) {
                 let names: Vec<String> = l
                     .actions
@@ -233,7 +257,7 @@ pub fn reach_rows(graph: &Graph, function: usize) -> Vec<Row> {
 
 /// The Policies tab: each scope's resource policy and the role's policies, pretty-printed,
 /// with the statement behind the selected grant highlighted.
-pub fn policy_rows(graph: &Graph, function: usize, highlight: Option<&(Option<Scope>, Option<String>)>) -> Vec<Row> {
+pub fn policy_rows(graph: &Graph, function: usize, highlight: Option<&Highlight>) -> Vec<Row> {
     let f = graph.function(function);
     let mut out = Vec::new();
     for (scope, policy) in crate::graph::invoke_scopes(f).into_iter().map(|(sc, label)| {
@@ -245,7 +269,10 @@ pub fn policy_rows(graph: &Graph, function: usize, highlight: Option<&(Option<Sc
         match policy {
             None => out.push(Row::plain("  none", Tone::Dim)),
             Some(p) => {
-                let wanted = highlight.filter(|(hs, _)| hs.as_ref() == Some(&sc)).and_then(|(_, st)| st.clone());
+                let wanted = match highlight {
+                    Some(Highlight::Scope(hs, st)) if hs.as_ref() == Some(&sc) => st.clone(),
+                    _ => None,
+                };
                 out.extend(json_rows(&p.raw, wanted.as_deref()));
             }
         }
@@ -253,14 +280,21 @@ pub fn policy_rows(graph: &Graph, function: usize, highlight: Option<&(Option<Sc
     let role = graph.role_of(&crate::graph::Target { function, scope: None });
     match graph.role(&role) {
         Some(r) => {
+            // The labels the graph gives these policies, to match a Reach selection.
+            let wanted = |label: &str| match highlight {
+                Some(Highlight::Role { policy, statement }) if policy == label => Some(statement.clone()),
+                _ => None,
+            };
             for p in &r.inline_policies {
                 out.push(Row::plain(format!("inline policy {} of {}", s(&p.name), s(&r.name)), Tone::Header));
-                out.extend(json_rows(&p.document.raw, None));
+                out.extend(json_rows(&p.document.raw, wanted(&format!("inline policy {}", p.name)).as_deref()));
             }
             for arn in &r.attached_policy_arns {
                 out.push(Row::plain(format!("managed policy {}", s(arn)), Tone::Header));
                 match graph.managed_policy(arn) {
-                    Some(m) => out.extend(json_rows(&m.document.raw, None)),
+                    Some(m) => {
+                        out.extend(json_rows(&m.document.raw, wanted(&format!("managed policy {arn}")).as_deref()))
+                    }
                     None => out.push(Row::plain("  ? not read", Tone::Warn)),
                 }
             }
