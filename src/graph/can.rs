@@ -108,7 +108,7 @@ impl Graph {
             };
             unknown.push(why.clone());
             let without = decide(Vec::new());
-            let allow_all = super::invoke::allow_all();
+            let allow_all = super::grants::allow_all();
             let with = decide(vec![Named { name: "any identity allow", policy: allow_all }]);
             if without.decision != with.decision {
                 return Ok(self.answer(

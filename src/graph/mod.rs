@@ -9,6 +9,7 @@
 mod can;
 mod diff;
 mod findings;
+mod grants;
 mod invoke;
 mod lookup;
 mod principals;
@@ -55,7 +56,7 @@ impl Graph {
             reach_cache: Default::default(),
         };
         graph.principals = principals::collect(&graph);
-        graph.invokers = (0..graph.snapshot.functions.len()).map(|i| invoke::direct_grants(&graph, i)).collect();
+        graph.invokers = (0..graph.snapshot.functions.len()).map(|i| grants::direct_grants(&graph, i)).collect();
         graph
     }
 

@@ -3,8 +3,11 @@
 //! progress) runs off the event loop, which never blocks.
 
 pub mod app;
+mod input;
 pub mod keymap;
 mod lists;
+mod live;
+mod nav;
 pub mod rows;
 mod term;
 pub mod view;
