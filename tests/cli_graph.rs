@@ -67,10 +67,28 @@ fn who_can_invoke_text_shows_scopes_and_the_url_rule() {
 
 #[test]
 fn hostile_text_from_aws_is_escaped() {
-    let t = text(&["who-can-invoke", "ticket-intake"]);
-    assert!(!t.contains('\u{1b}'));
-    let out = run(&["--demo", "summary"], "");
-    assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+    // Strings AWS controls reach the output: a statement id, a principal, a runtime.
+    let mut snap = lambdascope::model::Snapshot::from_json(lambdascope::demo::JSON).unwrap();
+    let f = snap.functions.iter_mut().find(|f| f.name == "public-webhook").unwrap();
+    let raw = f.policy.as_ref().unwrap().raw.replace("PublicInvoke", "Evil\\u001b]52;c;AAAA\\u0007\\u001b[2J");
+    f.policy = Some(lambdascope::model::PolicyText::new(raw));
+    assert!(f.policy.as_ref().unwrap().parsed.is_ok());
+    f.runtime = Some("python\u{1b}[31m".into());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.json");
+    std::fs::write(&path, snap.to_json()).unwrap();
+    let path = path.to_str().unwrap();
+    for args in [vec!["who-can-invoke", "public-webhook"], vec!["findings"], vec!["summary"]] {
+        let mut all = vec!["--snapshot", path];
+        all.extend(args.iter().copied());
+        let out = run(&all, "");
+        assert!(out.status.success(), "{args:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{7}'), "{args:?}: {stdout}");
+        if args[0] != "summary" {
+            assert!(stdout.contains("Evil\\u{1b}]52"), "the statement id is shown, escaped: {args:?}: {stdout}");
+        }
+    }
 }
 
 #[test]

@@ -16,11 +16,6 @@ pub fn account(arn: &str) -> Option<&str> {
     split(arn).map(|p| p[4]).filter(|a| !a.is_empty())
 }
 
-/// The region segment of an ARN, when it names one.
-pub fn region(arn: &str) -> Option<&str> {
-    split(arn).map(|p| p[3]).filter(|r| !r.is_empty())
-}
-
 /// Matches an ARN against resolved pattern tokens, case-sensitively.
 pub fn matches(pattern: &[Tok], arn: &str) -> bool {
     if pattern == [Tok::Any] {

@@ -33,10 +33,6 @@ impl Context {
         Context { open: true, ..Context::default() }
     }
 
-    pub fn is_open(&self) -> bool {
-        self.open
-    }
-
     /// Sets a key; an empty list marks the key as known to be absent.
     pub fn set(&mut self, key: &str, values: Vec<String>) {
         self.entries.insert(key.to_ascii_lowercase(), values);
@@ -54,9 +50,5 @@ impl Context {
             None if self.open => Lookup::Unknown,
             None => Lookup::Absent,
         }
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
     }
 }

@@ -107,11 +107,6 @@ impl Pattern {
     pub fn fixed(&self) -> Option<&[Tok]> {
         self.fixed.as_deref()
     }
-
-    /// True when the pattern is a lone `*`.
-    pub fn is_match_all(&self) -> bool {
-        self.fixed.as_deref() == Some(&[Tok::Any])
-    }
 }
 
 fn flush(literal: &mut String, pieces: &mut Vec<Piece>) {

@@ -39,10 +39,6 @@ impl Tri {
     pub fn all(values: impl IntoIterator<Item = Tri>) -> Tri {
         values.into_iter().fold(Tri::True, Tri::and)
     }
-
-    pub fn is_true(self) -> bool {
-        self == Tri::True
-    }
 }
 
 impl std::ops::Not for Tri {
