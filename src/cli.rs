@@ -54,20 +54,30 @@ pub struct AwsArgs {
     #[arg(long, global = true, value_name = "REGION", help_heading = "Live account")]
     pub region: Option<String>,
     /// Send every AWS request to this endpoint (LocalStack, moto; default: AWS_ENDPOINT_URL).
-    #[arg(long, global = true, value_name = "URL", help_heading = "Live account")]
+    #[arg(long, global = true, value_name = "URL", value_parser = parse_endpoint, help_heading = "Live account")]
     pub endpoint_url: Option<String>,
-    /// Lambda GetPolicy requests per second (AWS allows 15/s per account and region).
-    #[arg(long, global = true, value_name = "N", default_value_t = 15.0, help_heading = "Live account")]
+    /// Most Lambda GetPolicy requests per second (AWS allows 15/s per account and region;
+    /// the crawl slows down by itself when others use the same quota). 0 = unpaced.
+    #[arg(long, global = true, value_name = "N", default_value_t = 15.0, value_parser = parse_rate,
+        help_heading = "Live account")]
     pub policy_rate: f64,
-    /// Other Lambda requests per second (AWS allows 15/s per account and region).
-    #[arg(long, global = true, value_name = "N", default_value_t = 15.0, help_heading = "Live account")]
+    /// Most other Lambda requests per second (AWS allows 15/s per account and region). 0 = unpaced.
+    #[arg(long, global = true, value_name = "N", default_value_t = 15.0, value_parser = parse_rate,
+        help_heading = "Live account")]
     pub lambda_rate: f64,
-    /// IAM requests per second (AWS publishes no rate; heavy crawls get throttled).
-    #[arg(long, global = true, value_name = "N", default_value_t = 20.0, help_heading = "Live account")]
+    /// Most IAM requests per second (AWS publishes no rate; heavy crawls get throttled). 0 = unpaced.
+    #[arg(long, global = true, value_name = "N", default_value_t = 20.0, value_parser = parse_rate,
+        help_heading = "Live account")]
     pub iam_rate: f64,
-    /// Requests in flight at once.
-    #[arg(long, global = true, value_name = "N", default_value_t = 8, help_heading = "Live account")]
-    pub concurrency: usize,
+    /// Requests in flight at once (1 to 256).
+    #[arg(long, global = true, value_name = "N", default_value_t = 8,
+        value_parser = clap::value_parser!(u16).range(1..=256), help_heading = "Live account")]
+    pub concurrency: u16,
+    /// How long reading may take, e.g. 90s, 30m, 2h. Throttled or failing reads are retried
+    /// until then; whatever is still unread becomes a gap (exit 4).
+    #[arg(long, global = true, value_name = "DURATION", default_value = "60m", value_parser = parse_duration,
+        help_heading = "Live account")]
+    pub max_time: std::time::Duration,
     /// No progress on stderr while reading the account.
     #[arg(long, short, global = true, help_heading = "Live account")]
     pub quiet: bool,
@@ -169,4 +179,48 @@ pub enum Command {
         /// The case file, or - for standard input.
         file: PathBuf,
     },
+}
+
+/// The most requests per second a rate flag accepts: far above any AWS quota.
+const MAX_RATE: f64 = 10_000.0;
+/// The slowest pace accepted: one request a minute.
+const MIN_RATE: f64 = 1.0 / 60.0;
+
+fn parse_rate(text: &str) -> Result<f64, String> {
+    let rate: f64 = text.trim().parse().map_err(|_| format!("\"{text}\" is not a number"))?;
+    if rate == 0.0 || (rate.is_finite() && (MIN_RATE..=MAX_RATE).contains(&rate)) {
+        return Ok(rate);
+    }
+    Err(format!("a rate is requests per second: 0 (unpaced) or from {MIN_RATE:.4} (one a minute) to {MAX_RATE}"))
+}
+
+/// `90s`, `30m`, `2h`, or plain seconds; from one second to a week.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let scale = match unit {
+        "" | "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        _ => return Err(format!("\"{text}\": use a number with s, m or h, e.g. 90s, 30m, 2h")),
+    };
+    let value: f64 = number.parse().map_err(|_| format!("\"{text}\": use a number with s, m or h, e.g. 30m"))?;
+    let seconds = value * scale;
+    if !(1.0..=7.0 * 86_400.0).contains(&seconds) {
+        return Err(format!("\"{text}\": the limit must be from 1s to 168h"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
+/// An endpoint must be an http(s) URL with a host (the SDK panics on anything else).
+fn parse_endpoint(text: &str) -> Result<String, String> {
+    let parsed = url::Url::parse(text).map_err(|e| format!("\"{text}\" is not a URL: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("\"{text}\" is not an http:// or https:// URL"));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(format!("\"{text}\" has no host"));
+    }
+    Ok(text.to_string())
 }

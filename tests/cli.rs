@@ -71,10 +71,8 @@ fn summary_on_the_demo_in_text_and_json() {
     assert!(out.status.success());
     let text = stdout(&out);
     assert!(text.contains("Functions               44"), "{text}");
-    assert!(
-        text.contains("Users / groups          unknown (access denied: iam:GetAccountAuthorizationDetails)"),
-        "{text}"
-    );
+    assert!(text.contains("Users / groups          unknown (access denied: iam:ListGroups, iam:ListUsers)"), "{text}");
+    assert!(text.contains("Does not exist          role arn:aws:iam::123456789012:role/deleted-job-role"), "{text}");
     let out = run(&["--demo", "summary", "--format", "json"], "");
     let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["functions"], 44);
@@ -145,4 +143,30 @@ fn usage_errors_and_no_source() {
     assert_eq!(out.status.code(), Some(2));
     let out = run(&["--help"], "");
     assert!(stdout(&out).contains("Exit codes"));
+}
+
+#[test]
+fn bad_live_flags_are_refused_by_the_command_line() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--policy-rate", "1e-300"], "a rate is requests per second"),
+        (&["--lambda-rate", "nan"], "a rate is requests per second"),
+        (&["--iam-rate=-3"], "a rate is requests per second"),
+        (&["--iam-rate", "fast"], "is not a number"),
+        (&["--concurrency", "99999999999999999999"], "--concurrency"),
+        (&["--concurrency", "0"], "--concurrency"),
+        (&["--endpoint-url", ""], "is not a URL"),
+        (&["--endpoint-url", "ftp://127.0.0.1:9"], "is not an http:// or https:// URL"),
+        (&["--endpoint-url", "127.0.0.1:9"], "--endpoint-url"),
+        (&["--max-time", "0s"], "from 1s to 168h"),
+        (&["--max-time", "10 minutes"], "use a number with s, m or h"),
+    ];
+    for (flags, message) in cases {
+        let mut args = vec!["fetch"];
+        args.extend_from_slice(flags);
+        let out = support::run(&args, "");
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {err}");
+        assert!(err.contains(message), "{flags:?}: {err}");
+        assert!(!err.contains("panicked"), "{flags:?}: {err}");
+    }
 }

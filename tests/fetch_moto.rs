@@ -8,7 +8,7 @@ mod support;
 use std::collections::BTreeMap;
 
 use lambdascope::fetch::{self, FetchOptions};
-use lambdascope::model::{GapReason, Scope, Snapshot, UrlAuthType};
+use lambdascope::model::{AbsentKind, GapReason, Scope, Snapshot, UrlAuthType};
 use serde_json::Value;
 use support::moto::Moto;
 
@@ -136,13 +136,11 @@ fn check_roles(snap: &Snapshot, manifest: &Value) {
     }
     let data = snap.managed_policies.iter().find(|p| p.name == "data-access").unwrap();
     assert!(data.document.raw.contains("dynamodb:*"), "the default version's document, not v1's");
+    // A deleted execution role is a fact about the account, not something left unread.
     let deleted = manifest["deleted_role"].as_str().unwrap();
     assert!(!snap.roles.iter().any(|r| r.arn == deleted));
-    assert!(
-        snap.gaps
-            .iter()
-            .any(|g| g.operation == "iam:GetRole" && g.resource == deleted && g.reason == GapReason::NotFound)
-    );
+    assert!(snap.is_absent(AbsentKind::Role, deleted), "{:?}", snap.absent);
+    assert!(!snap.gaps.iter().any(|g| g.resource == deleted), "{:?}", snap.gaps);
 }
 
 #[test]
@@ -150,12 +148,13 @@ fn fetch_reads_what_was_seeded() {
     let Some(moto) = Moto::start("fetch_reads_what_was_seeded") else { return };
     let manifest = moto.seed(&[]);
     let (code, text, stderr) = fetch_with(&moto, "test", "test");
-    // Partial only because one function's role was deleted.
-    assert_eq!(code, Some(4), "{stderr}");
-    assert!(stderr.contains("partial: 1 gaps") && stderr.contains("API calls"), "{stderr}");
+    // Everything that exists was read: complete, although one function's role was deleted.
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("complete: nothing was left unread") && stderr.contains("API calls"), "{stderr}");
+    assert!(stderr.contains("does not exist: role arn:aws:iam::123456789012:role/"), "{stderr}");
     let snap = Snapshot::from_json(&text).unwrap();
     assert_eq!(snap.account_id, "123456789012");
-    assert_eq!(snap.gaps.len(), 1, "{:?}", snap.gaps);
+    assert!(snap.gaps.is_empty(), "{:?}", snap.gaps);
     check_functions(&snap, &manifest);
     check_mappings(&snap, &manifest);
     check_roles(&snap, &manifest);
@@ -175,11 +174,17 @@ fn fetch_reads_what_was_seeded() {
         ("function_urls", 1),
         ("event_source_mappings", 2),
         ("roles", 2),
-        ("gaps", 1),
+        ("gaps", 0),
+        ("absent", 1),
     ];
     for (key, n) in expected {
         assert_eq!(s[key], n, "{key}");
     }
+    // The deleted role is reported where it matters: as a finding on the function.
+    let out = support::run(&["--snapshot", path.to_str().unwrap(), "findings", "--format", "json"], "");
+    let findings: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let missing: Vec<&Value> = findings.as_array().unwrap().iter().filter(|f| f["id"] == "missing-role").collect();
+    assert_eq!(missing.len(), 1, "{findings}");
 }
 
 #[test]
@@ -234,9 +239,11 @@ fn least_privilege_reads_lambda_and_roles_and_reports_the_rest() {
     check_roles(&snap, &manifest);
     let denied: Vec<&str> =
         snap.gaps.iter().filter(|g| g.reason == GapReason::AccessDenied).map(|g| g.operation.as_str()).collect();
-    for op in ["iam:GetAccountAuthorizationDetails", "iam:ListUsers", "iam:ListGroups"] {
+    for op in ["iam:ListUsers", "iam:ListGroups"] {
         assert!(denied.contains(&op), "{op} should be a gap: {:?}", snap.gaps);
     }
+    // The one-call IAM listing is denied too, but the per-entity reads cover what it holds.
+    assert!(!denied.contains(&"iam:GetAccountAuthorizationDetails"), "{:?}", snap.gaps);
     assert!(!denied.iter().any(|op| op.starts_with("lambda:")), "Lambda reads must work: {:?}", snap.gaps);
     assert!(snap.users.is_empty() && snap.groups.is_empty());
 

@@ -5,7 +5,7 @@
 mod support;
 
 use lambdascope::graph::{self, Graph, Severity};
-use lambdascope::model::{GapReason, Snapshot, UrlAuthType};
+use lambdascope::model::{Absent, AbsentKind, GapReason, Snapshot, UrlAuthType};
 use serde_json::{Value, json};
 use support::fixture::*;
 
@@ -79,6 +79,8 @@ fn account() -> Snapshot {
         function("pos-write-everywhere", "dynamo-star"),
         function("neg-write-everywhere", "dynamo-table"),
         function("pos-missing-role", "gone"),
+        // Unread is not missing: a role that could not be read makes no missing-role finding.
+        function("neg-missing-role", "unreadable"),
         {
             let mut f = function("pos-secret-env", "plain");
             f.env_var_names = vec!["DB_PASSWORD".into(), "LOG_LEVEL".into()];
@@ -131,7 +133,13 @@ fn account() -> Snapshot {
             None,
         ),
     ];
-    s.gaps.push(gap("iam:GetRole", &role_arn("gone"), GapReason::NotFound));
+    s.absent.push(Absent {
+        kind: AbsentKind::Role,
+        arn: role_arn("gone"),
+        operation: "iam:GetRole".into(),
+        message: "NoSuchEntity".into(),
+    });
+    s.gaps.push(gap("iam:GetRole", &role_arn("unreadable"), GapReason::AccessDenied));
     s
 }
 

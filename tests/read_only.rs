@@ -1,5 +1,6 @@
-//! The static half of the read-only guarantee (the call log test in `fetch_moto` is the
-//! dynamic half): no source file calls an AWS operation that is not a `List*`/`Get*`.
+//! The read-only guarantee, three ways: no source file calls an AWS operation that is not a
+//! `List*`/`Get*` (a scan of `src/`); the clients the fetcher builds refuse to send one even
+//! if asked (below); and the call log of a real crawl holds only reads (`fetch_moto`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -110,4 +111,68 @@ fn the_scan_would_catch_a_write() {
     assert_eq!(client_calls("ctx.clients.lambda.add_permission().send()"), ["add_permission"]);
     assert_eq!(client_calls("let x = iam.get_role().role_name(n);"), ["get_role"]);
     assert!(client_calls("my_lambda.delete_function()").is_empty());
+}
+
+/// A listener that counts the connections made to it.
+fn counting_listener() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    (endpoint, count)
+}
+
+#[test]
+fn the_clients_refuse_to_send_a_write() {
+    use lambdascope::fetch::{FetchOptions, clients};
+    let (endpoint, connections) = counting_listener();
+    let opts = FetchOptions {
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(endpoint),
+        credentials: Some(("test".into(), "test".into())),
+        ..FetchOptions::default()
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let c = clients(&opts, None).await.unwrap();
+        let refused = |e: String, op: &str| {
+            assert!(e.contains(&format!("lambdascope is read-only: refused to send {op}")), "{e}");
+        };
+        refused(
+            format!("{:?}", c.lambda.delete_function().function_name("f").send().await.unwrap_err()),
+            "lambda:DeleteFunction",
+        );
+        refused(
+            format!("{:?}", c.lambda.add_permission().function_name("f").send().await.unwrap_err()),
+            "lambda:AddPermission",
+        );
+        refused(format!("{:?}", c.iam.delete_role().role_name("r").send().await.unwrap_err()), "iam:DeleteRole");
+        refused(format!("{:?}", c.iam.put_role_policy().role_name("r").send().await.unwrap_err()), "iam:PutRolePolicy");
+        assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 0, "a refused write reached the network");
+        // A read does go out (and fails here only because the listener hangs up).
+        let _ = c.lambda.list_functions().send().await;
+        assert!(connections.load(std::sync::atomic::Ordering::SeqCst) >= 1, "the read never left");
+        assert!(c.log.snapshot().keys().all(|op| op == "lambda:ListFunctions"), "{:?}", c.log.snapshot());
+    });
+}
+
+#[test]
+fn the_guard_knows_reads_from_writes() {
+    use lambdascope::fetch::is_read_only;
+    for (service, op) in
+        [("lambda", "GetPolicy"), ("lambda", "ListFunctions"), ("iam", "GetRole"), ("sts", "AssumeRole")]
+    {
+        assert!(is_read_only(service, op), "{service}:{op}");
+    }
+    for (service, op) in
+        [("lambda", "InvokeFunction"), ("lambda", "PutResourcePolicy"), ("iam", "AssumeRole"), ("iam", "TagRole")]
+    {
+        assert!(!is_read_only(service, op), "{service}:{op}");
+    }
 }

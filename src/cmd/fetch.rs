@@ -34,7 +34,8 @@ pub fn options(aws: &AwsArgs) -> FetchOptions {
         lambda_policy_rate: aws.policy_rate,
         lambda_rate: aws.lambda_rate,
         iam_rate: aws.iam_rate,
-        concurrency: aws.concurrency,
+        concurrency: usize::from(aws.concurrency),
+        max_time: aws.max_time,
         ..FetchOptions::default()
     }
 }
@@ -83,8 +84,8 @@ fn report(fetched: &Fetched, output: Option<&Path>) -> String {
     let mut out = format!(
         "read account {} ({}) in {:.1}s\n  {} functions, {} versions, {} aliases, {} resource-policy statements, {} URLs, \
          {} event source mappings\n  {} roles, {} managed policies, {} users, {} groups\n",
-        s.account_id,
-        s.region,
+        sanitize(&s.account_id),
+        sanitize(&s.region),
         fetched.elapsed.as_secs_f64(),
         s.functions,
         s.versions,
@@ -100,6 +101,24 @@ fn report(fetched: &Fetched, output: Option<&Path>) -> String {
     out.push_str(&format!("  {total} API calls:\n"));
     for (op, n) in &fetched.calls {
         out.push_str(&format!("    {op:<40} {n:>6}\n"));
+    }
+    if fetched.throttled > 0 || fetched.rereads > 0 {
+        let rates: Vec<String> =
+            fetched.rates.iter().filter_map(|(class, rate)| rate.map(|r| format!("{class} {r:.1}/s"))).collect();
+        out.push_str(&format!(
+            "  {} throttling answers, {} re-reads (every one read again); paced at the end: {}\n",
+            fetched.throttled,
+            fetched.rereads,
+            if rates.is_empty() { "unpaced".to_string() } else { rates.join(", ") }
+        ));
+    }
+    for a in &snap.absent {
+        out.push_str(&format!(
+            "  does not exist: {} {} ({})\n",
+            a.kind.as_str(),
+            sanitize(&a.arn),
+            sanitize(&a.operation)
+        ));
     }
     if snap.gaps.is_empty() {
         out.push_str("  complete: nothing was left unread\n");

@@ -14,11 +14,22 @@ pub struct Progress {
     total: usize,
     calls: u64,
     gaps: usize,
+    waiting: usize,
+    throttled: u64,
 }
 
 impl Progress {
     pub fn new() -> Progress {
-        Progress { tty: std::io::stderr().is_terminal(), phase: "starting", done: 0, total: 0, calls: 0, gaps: 0 }
+        Progress {
+            tty: std::io::stderr().is_terminal(),
+            phase: "starting",
+            done: 0,
+            total: 0,
+            calls: 0,
+            gaps: 0,
+            waiting: 0,
+            throttled: 0,
+        }
     }
 
     /// Shows events until the fetch drops its sender.
@@ -60,6 +71,14 @@ impl Progress {
                 ));
             }
             Event::Gap(_) => self.gaps += 1,
+            Event::Retrying { waiting, throttled } => {
+                // Plain lines only when re-reads start or finish, not on every change.
+                if !self.tty && (waiting == 0) != (self.waiting == 0) {
+                    self.line(&format!("  {waiting} items waiting to be read again ({throttled} throttled so far)"));
+                }
+                self.waiting = waiting;
+                self.throttled = throttled;
+            }
             Event::Call { total, .. } => self.calls = total,
             Event::Role(_) => {}
         }
@@ -79,8 +98,13 @@ impl Progress {
         const WIDTH: usize = 24;
         let filled = (self.done * WIDTH).checked_div(self.total).unwrap_or(0).min(WIDTH);
         let bar: String = "█".repeat(filled) + &"░".repeat(WIDTH - filled);
+        let retrying = if self.waiting > 0 || self.throttled > 0 {
+            format!(" · {} to re-read · {} throttled", self.waiting, self.throttled)
+        } else {
+            String::new()
+        };
         eprint!(
-            "\r\x1b[2K{} ▕{bar}▏ {}/{} functions · {} calls · {} gaps",
+            "\r\x1b[2K{} ▕{bar}▏ {}/{} functions · {} calls · {} gaps{retrying}",
             self.phase, self.done, self.total, self.calls, self.gaps
         );
         let _ = std::io::stderr().flush();

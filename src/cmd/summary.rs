@@ -30,13 +30,18 @@ fn json_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
     let mut value = serde_json::to_value(snap.summary()).unwrap_or_default();
     value["source"] = json!(source_label(source));
     value["gap_list"] = serde_json::to_value(&snap.gaps).unwrap_or_default();
+    value["absent_list"] = serde_json::to_value(&snap.absent).unwrap_or_default();
     value.to_string() + "\n"
 }
 
-/// "unknown (access denied: iam:ListUsers)" when the snapshot could not read a kind.
+/// "unknown (access denied: iam:ListUsers, iam:ListGroups)" when the snapshot could not
+/// read a kind.
 fn unknown_because(snap: &Snapshot, operations: &[&str]) -> Option<String> {
-    let gap = snap.gaps.iter().find(|g| operations.contains(&g.operation.as_str()))?;
-    Some(format!("unknown ({}: {})", gap.reason.as_str(), gap.operation))
+    let gaps: Vec<&crate::model::Gap> =
+        snap.gaps.iter().filter(|g| operations.contains(&g.operation.as_str())).collect();
+    let first = gaps.first()?;
+    let ops: Vec<&str> = gaps.iter().map(|g| g.operation.as_str()).collect();
+    Some(format!("unknown ({}: {})", first.reason.as_str(), ops.join(", ")))
 }
 
 fn text_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
@@ -76,6 +81,10 @@ fn text_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
     let by_reason: Vec<String> = s.gaps_by_reason.iter().map(|(r, n)| format!("{n} {r}")).collect();
     rows.push(("Gaps", if s.gaps == 0 { "none".into() } else { format!("{} ({})", s.gaps, by_reason.join(", ")) }));
 
+    if !snap.absent.is_empty() {
+        let things: Vec<String> = snap.absent.iter().map(|a| format!("{} {}", a.kind.as_str(), a.arn)).collect();
+        rows.push(("Does not exist", things.join(", ")));
+    }
     let mut out = String::new();
     for (label, value) in rows {
         out.push_str(&format!("{label:<23} {}\n", sanitize(&value)));

@@ -1,7 +1,10 @@
-//! Building the SDK clients from the usual AWS settings, and recording every operation
-//! they actually send (each attempt, retries included). The record is both the
-//! per-operation call count in the fetch summary and the proof that only `List*`/`Get*`
-//! operations ever leave the machine.
+//! Building the SDK clients from the usual AWS settings, guarding what they may send, and
+//! recording every operation they actually send (each attempt, re-reads included).
+//!
+//! The guard makes the product read-only by construction: an operation that is not a
+//! `List*`/`Get*` read (or STS's identity calls) is refused before it is signed or sent.
+//! The record is both the per-operation call count in the fetch summary and what the tests
+//! check. SDK retries are off: the crawl re-reads items itself, through its pacers.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -44,9 +47,39 @@ struct Recorder {
     events: Option<UnboundedSender<Event>>,
 }
 
+/// Whether an operation only reads: `List*`, `Get*`, and STS's `AssumeRole` (which reads
+/// credentials for another account, changing nothing).
+pub fn is_read_only(service: &str, operation: &str) -> bool {
+    operation.starts_with("List")
+        || operation.starts_with("Get")
+        || (service.eq_ignore_ascii_case("sts") && operation == "AssumeRole")
+}
+
+fn operation(cfg: &ConfigBag) -> (String, String) {
+    match cfg.load::<Metadata>() {
+        Some(md) => (md.service().to_ascii_lowercase(), md.name().to_string()),
+        None => ("unknown".into(), "Unknown".into()),
+    }
+}
+
 impl Intercept for Recorder {
     fn name(&self) -> &'static str {
-        "lambdascope-call-recorder"
+        "lambdascope-read-only-guard-and-call-recorder"
+    }
+
+    /// The operation's metadata is in place from serialization on; signing and sending
+    /// come later, so a refused operation never leaves the machine.
+    fn read_before_serialization(
+        &self,
+        _context: &aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let (service, name) = operation(cfg);
+        if is_read_only(&service, &name) {
+            return Ok(());
+        }
+        Err(format!("lambdascope is read-only: refused to send {service}:{name}").into())
     }
 
     fn read_before_transmit(
@@ -55,10 +88,8 @@ impl Intercept for Recorder {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let name = match cfg.load::<Metadata>() {
-            Some(md) => format!("{}:{}", md.service().to_ascii_lowercase(), md.name()),
-            None => "unknown:Unknown".to_string(),
-        };
+        let (service, operation) = operation(cfg);
+        let name = format!("{service}:{operation}");
         let total = self.log.record(name.clone());
         if let Some(tx) = &self.events {
             let _ = tx.send(Event::Call { operation: name, total });
@@ -67,7 +98,7 @@ impl Intercept for Recorder {
     }
 }
 
-/// The clients one fetch uses, all sharing one configuration and one call log.
+/// The clients one fetch uses, all sharing one configuration, the guard and one call log.
 pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
     pub iam: aws_sdk_iam::Client,
@@ -76,10 +107,10 @@ pub struct Clients {
     pub log: Arc<CallLog>,
 }
 
+/// Builds the guarded clients for `opts`.
 pub async fn clients(opts: &FetchOptions, events: Option<UnboundedSender<Event>>) -> Result<Clients, FetchError> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts))
-        .timeout_config(
+    let mut loader =
+        aws_config::defaults(BehaviorVersion::latest()).retry_config(RetryConfig::disabled()).timeout_config(
             TimeoutConfig::builder()
                 .operation_timeout(Duration::from_secs(120))
                 .operation_attempt_timeout(Duration::from_secs(30))

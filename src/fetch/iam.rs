@@ -4,15 +4,19 @@
 //!
 //! `GetAccountAuthorizationDetails` reads all of it in a few pages; when it is denied (it
 //! is under `AWSLambda_ReadOnlyAccess`) the per-entity calls that policy does grant are
-//! used instead, and what stays unreadable becomes a gap.
+//! used instead, and only what those cannot read becomes a gap. A role or policy the
+//! service says does not exist is recorded as absent.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use aws_sdk_iam::types::EntityType;
 
-use super::{Ctx, Event};
-use crate::model::{Function, Group, InlinePolicy, ManagedPolicy, PolicyText, Role, User};
+use super::read::Found;
+use super::{Ctx, Event, Failure};
+use crate::model::{
+    Absent, AbsentKind, Function, GapReason, Group, InlinePolicy, ManagedPolicy, PolicyText, Role, User,
+};
 use crate::policy::decode_document;
 
 #[derive(Debug, Default)]
@@ -69,9 +73,9 @@ fn attached_arns(ids: &Identities) -> BTreeSet<String> {
 /// One paged listing of every user, group, role and customer managed policy.
 async fn authorization_details(ctx: &Ctx) -> Option<Identities> {
     let iam = &ctx.clients.iam;
-    let pages = ctx
+    let listing = ctx
         .pages(
-            &ctx.iam,
+            &ctx.pace_iam,
             |marker| {
                 iam.get_account_authorization_details()
                     .filter(EntityType::User)
@@ -87,13 +91,13 @@ async fn authorization_details(ctx: &Ctx) -> Option<Identities> {
             },
         )
         .await;
-    let pages = match pages {
-        Ok(p) => p,
-        Err(failure) => {
-            ctx.gap("iam:GetAccountAuthorizationDetails", "*", &failure);
-            return None;
-        }
-    };
+    // Not a gap: the per-entity reads that follow cover the same ground, and record their
+    // own gaps for whatever they cannot read.
+    if listing.failure.is_some() {
+        ctx.emit(Event::Phase("reading IAM entity by entity (authorization details not readable)"));
+        return None;
+    }
+    let pages = listing.items;
     let mut ids = Identities::default();
     for page in &pages {
         ids.roles.extend(page.role_detail_list().iter().map(|r| {
@@ -179,8 +183,10 @@ async fn authorization_details(ctx: &Ctx) -> Option<Identities> {
 async fn per_entity(ctx: &Arc<Ctx>, execution: &BTreeSet<String>) -> Identities {
     let iam = &ctx.clients.iam;
     let listed = ctx
-        .pages(
-            &ctx.iam,
+        .list(
+            &ctx.pace_iam,
+            "iam:ListRoles",
+            "*",
             |marker| iam.list_roles().set_marker(marker).send(),
             |page| {
                 let next = page.marker().map(str::to_string).filter(|_| page.is_truncated());
@@ -189,10 +195,7 @@ async fn per_entity(ctx: &Arc<Ctx>, execution: &BTreeSet<String>) -> Identities 
         )
         .await;
     let mut arns: BTreeSet<String> = execution.clone();
-    match listed {
-        Ok(all) => arns.extend(all),
-        Err(failure) => ctx.gap("iam:ListRoles", "*", &failure),
-    }
+    arns.extend(listed.items);
     Identities {
         roles: roles(ctx, arns.into_iter().collect()).await,
         users: users(ctx).await,
@@ -202,50 +205,82 @@ async fn per_entity(ctx: &Arc<Ctx>, execution: &BTreeSet<String>) -> Identities 
 }
 
 async fn roles(ctx: &Arc<Ctx>, arns: Vec<String>) -> Vec<Role> {
+    let read = each(ctx, arns, "iam:GetRole", |ctx, arn| async move { role(&ctx, &arn).await }).await;
+    for r in &read {
+        ctx.emit(Event::Role(Box::new(r.clone())));
+    }
+    read
+}
+
+/// Runs `read` for every ARN as its own task (the pacers and the concurrency limit keep
+/// them in bounds). A task that fails unexpectedly becomes a gap on `operation` for its
+/// ARN, never a silent loss. The tasks belong to this future: dropping it stops them.
+async fn each<T, F, Fut>(ctx: &Arc<Ctx>, arns: impl IntoIterator<Item = String>, operation: &str, read: F) -> Vec<T>
+where
+    T: Send + 'static,
+    F: Fn(Arc<Ctx>, String) -> Fut,
+    Fut: std::future::Future<Output = Option<T>> + Send + 'static,
+{
     let mut tasks = tokio::task::JoinSet::new();
+    let mut names = std::collections::HashMap::new();
     for arn in arns {
-        let ctx = ctx.clone();
-        tasks.spawn(async move { role(&ctx, &arn).await });
+        let id = tasks.spawn(read(ctx.clone(), arn.clone())).id();
+        names.insert(id, arn);
     }
     let mut out = Vec::new();
-    while let Some(done) = tasks.join_next().await {
-        if let Ok(Some(r)) = done {
-            ctx.emit(Event::Role(Box::new(r.clone())));
-            out.push(r);
+    while let Some(done) = tasks.join_next_with_id().await {
+        match done {
+            Ok((_, Some(item))) => out.push(item),
+            Ok((_, None)) => {}
+            Err(e) => {
+                let arn = names.get(&e.id()).map_or("*", String::as_str);
+                ctx.gap(operation, arn, &unexpected("the read failed unexpectedly"));
+            }
         }
     }
     out
 }
 
+fn unexpected(message: &str) -> Failure {
+    Failure {
+        reason: GapReason::Error,
+        retry: super::Retry::Permanent,
+        unsupported: false,
+        function_gone: false,
+        message: message.to_string(),
+    }
+}
+
 /// Reads one entity's inline policies (list, then each document) and attached policies.
+/// An inline policy deleted between the listing and its read no longer exists: skipped.
 macro_rules! entity_policies {
     ($ctx:expr, $arn:expr, $name:expr, $kind:literal, $list:ident, $get:ident, $attached:ident, $field:ident) => {{
         let iam = &$ctx.clients.iam;
         let names = $ctx
-            .pages(
-                &$ctx.iam,
+            .list(
+                &$ctx.pace_iam,
+                concat!("iam:List", $kind, "Policies"),
+                $arn,
                 |marker| iam.$list().$field($name).set_marker(marker).send(),
                 |page| {
                     (page.policy_names().to_vec(), page.marker().map(str::to_string).filter(|_| page.is_truncated()))
                 },
             )
             .await;
-        let names = names.unwrap_or_else(|f| {
-            $ctx.gap(concat!("iam:List", $kind, "Policies"), $arn, &f);
-            Vec::new()
-        });
         let mut inline_policies = Vec::new();
-        for policy in names {
+        for policy in names.items {
             let op = concat!("iam:Get", $kind, "Policy");
             let resource = format!("{}/{policy}", $arn);
-            let request = iam.$get().$field($name).policy_name(&policy).send();
-            if let Some(out) = $ctx.read(&$ctx.iam, op, &resource, request).await {
+            let send = || iam.$get().$field($name).policy_name(&policy).send();
+            if let Found::Read(out) = $ctx.one(&$ctx.pace_iam, op, &resource, send).await {
                 inline_policies.push(inline(&policy, out.policy_document()));
             }
         }
         let attached = $ctx
-            .pages(
-                &$ctx.iam,
+            .list(
+                &$ctx.pace_iam,
+                concat!("iam:ListAttached", $kind, "Policies"),
+                $arn,
                 |marker| iam.$attached().$field($name).set_marker(marker).send(),
                 |page| {
                     let arns =
@@ -254,18 +289,32 @@ macro_rules! entity_policies {
                 },
             )
             .await;
-        let attached = attached.unwrap_or_else(|f| {
-            $ctx.gap(concat!("iam:ListAttached", $kind, "Policies"), $arn, &f);
-            Vec::new()
-        });
-        (inline_policies, attached)
+        (inline_policies, attached.items)
     }};
 }
 
+/// One role; `None` when it does not exist (recorded as absent) or could not be read (a gap).
 async fn role(ctx: &Ctx, arn: &str) -> Option<Role> {
     let name = name_of(arn);
-    let got = ctx.read(&ctx.iam, "iam:GetRole", arn, ctx.clients.iam.get_role().role_name(name).send()).await?;
-    let r = got.role()?;
+    let send = || ctx.clients.iam.get_role().role_name(name).send();
+    let got = match ctx.one(&ctx.pace_iam, "iam:GetRole", arn, send).await {
+        Found::Read(got) => got,
+        Found::Absent(failure) => {
+            ctx.absent(Absent {
+                kind: AbsentKind::Role,
+                arn: arn.to_string(),
+                operation: "iam:GetRole".into(),
+                message: failure.message,
+            });
+            return None;
+        }
+        Found::Unread => return None,
+    };
+    // The SDK fills in an empty role when the answer has none: never keep one without an ARN.
+    let Some(r) = got.role().filter(|r| !r.arn().is_empty()) else {
+        ctx.gap("iam:GetRole", arn, &unexpected("the answer held no role"));
+        return None;
+    };
     let (inline_policies, attached) = entity_policies!(
         ctx,
         arn,
@@ -293,21 +342,16 @@ async fn role(ctx: &Ctx, arn: &str) -> Option<Role> {
 async fn users(ctx: &Ctx) -> Vec<User> {
     let iam = &ctx.clients.iam;
     let listed = ctx
-        .pages(
-            &ctx.iam,
+        .list(
+            &ctx.pace_iam,
+            "iam:ListUsers",
+            "*",
             |marker| iam.list_users().set_marker(marker).send(),
             |page| (page.users().to_vec(), page.marker().map(str::to_string).filter(|_| page.is_truncated())),
         )
         .await;
-    let listed = match listed {
-        Ok(l) => l,
-        Err(failure) => {
-            ctx.gap("iam:ListUsers", "*", &failure);
-            return Vec::new();
-        }
-    };
     let mut out = Vec::new();
-    for u in listed {
+    for u in listed.items {
         let (arn, name) = (u.arn(), u.user_name());
         let (inline_policies, attached) = entity_policies!(
             ctx,
@@ -320,10 +364,18 @@ async fn users(ctx: &Ctx) -> Vec<User> {
             user_name
         );
         let groups = ctx
-            .read(&ctx.iam, "iam:ListGroupsForUser", arn, iam.list_groups_for_user().user_name(name).send())
+            .list(
+                &ctx.pace_iam,
+                "iam:ListGroupsForUser",
+                arn,
+                |marker| iam.list_groups_for_user().user_name(name).set_marker(marker).send(),
+                |page| {
+                    let names = page.groups().iter().map(|g| g.group_name().to_string()).collect();
+                    (names, page.marker().map(str::to_string).filter(|_| page.is_truncated()))
+                },
+            )
             .await
-            .map(|g| g.groups().iter().map(|g| g.group_name().to_string()).collect())
-            .unwrap_or_default();
+            .items;
         out.push(User {
             arn: arn.to_string(),
             name: name.to_string(),
@@ -343,21 +395,16 @@ async fn users(ctx: &Ctx) -> Vec<User> {
 async fn groups(ctx: &Ctx) -> Vec<Group> {
     let iam = &ctx.clients.iam;
     let listed = ctx
-        .pages(
-            &ctx.iam,
+        .list(
+            &ctx.pace_iam,
+            "iam:ListGroups",
+            "*",
             |marker| iam.list_groups().set_marker(marker).send(),
             |page| (page.groups().to_vec(), page.marker().map(str::to_string).filter(|_| page.is_truncated())),
         )
         .await;
-    let listed = match listed {
-        Ok(l) => l,
-        Err(failure) => {
-            ctx.gap("iam:ListGroups", "*", &failure);
-            return Vec::new();
-        }
-    };
     let mut out = Vec::new();
-    for g in listed {
+    for g in listed.items {
         let (arn, name) = (g.arn(), g.group_name());
         let (inline_policies, attached) = entity_policies!(
             ctx,
@@ -382,31 +429,49 @@ async fn groups(ctx: &Ctx) -> Vec<Group> {
 
 /// Each managed policy's default version, read once.
 async fn managed_policies(ctx: &Arc<Ctx>, arns: BTreeSet<String>) -> Vec<ManagedPolicy> {
-    let mut tasks = tokio::task::JoinSet::new();
-    for arn in arns {
-        let ctx = ctx.clone();
-        tasks.spawn(async move { managed_policy(&ctx, &arn).await });
-    }
-    let mut out = BTreeMap::new();
-    while let Some(done) = tasks.join_next().await {
-        if let Ok(Some(p)) = done {
-            out.insert(p.arn.clone(), p);
-        }
-    }
-    out.into_values().collect()
+    let read = each(ctx, arns, "iam:GetPolicy", |ctx, arn| async move { managed_policy(&ctx, &arn).await }).await;
+    read.into_iter().map(|p| (p.arn.clone(), p)).collect::<BTreeMap<_, _>>().into_values().collect()
 }
 
 async fn managed_policy(ctx: &Ctx, arn: &str) -> Option<ManagedPolicy> {
     let iam = &ctx.clients.iam;
-    let got = ctx.read(&ctx.iam, "iam:GetPolicy", arn, iam.get_policy().policy_arn(arn).send()).await?;
-    let p = got.policy()?;
-    let version = p.default_version_id()?.to_string();
-    let request = iam.get_policy_version().policy_arn(arn).version_id(&version).send();
-    let doc = ctx.read(&ctx.iam, "iam:GetPolicyVersion", arn, request).await?;
+    let absent = |failure: Failure, operation: &str| {
+        ctx.absent(Absent {
+            kind: AbsentKind::ManagedPolicy,
+            arn: arn.to_string(),
+            operation: operation.into(),
+            message: failure.message,
+        });
+    };
+    let got = match ctx.one(&ctx.pace_iam, "iam:GetPolicy", arn, || iam.get_policy().policy_arn(arn).send()).await {
+        Found::Read(got) => got,
+        Found::Absent(failure) => {
+            absent(failure, "iam:GetPolicy");
+            return None;
+        }
+        Found::Unread => return None,
+    };
+    let Some((p, version)) = got.policy().and_then(|p| Some((p, p.default_version_id()?.to_string()))) else {
+        ctx.gap("iam:GetPolicy", arn, &unexpected("the answer held no policy or default version"));
+        return None;
+    };
+    let send = || iam.get_policy_version().policy_arn(arn).version_id(&version).send();
+    let doc = match ctx.one(&ctx.pace_iam, "iam:GetPolicyVersion", arn, send).await {
+        Found::Read(doc) => doc,
+        Found::Absent(failure) => {
+            absent(failure, "iam:GetPolicyVersion");
+            return None;
+        }
+        Found::Unread => return None,
+    };
+    let Some(text) = doc.policy_version().and_then(|v| v.document()) else {
+        ctx.gap("iam:GetPolicyVersion", arn, &unexpected("the answer held no policy document"));
+        return None;
+    };
     Some(ManagedPolicy {
         arn: arn.to_string(),
         name: p.policy_name().unwrap_or(name_of(arn)).to_string(),
         default_version_id: version,
-        document: document(doc.policy_version()?.document().unwrap_or_default()),
+        document: document(text),
     })
 }

@@ -6,25 +6,30 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use aws_sdk_lambda::types::FunctionConfiguration;
+use futures_util::FutureExt;
 use serde_json::{Value, json};
 
-use super::{Ctx, Event};
+use super::read::Found;
+use super::{Ctx, Event, Failure};
 use crate::model::{
-    Alias, EventSourceMapping, Function, FunctionVersion, GapReason, PolicyText, UrlAuthType, UrlConfig,
+    Absent, AbsentKind, Alias, EventSourceMapping, Function, FunctionVersion, GapReason, PolicyText, UrlAuthType,
+    UrlConfig,
 };
 
 const LATEST: &str = "$LATEST";
 
 /// Every function with its published versions, from one `ListFunctions(FunctionVersion=ALL)`
-/// listing.
+/// listing. When a page cannot be read, the functions of the pages before it are kept.
 pub(super) async fn list_functions(ctx: &Ctx) -> Vec<Function> {
     let mut by_name: BTreeMap<String, (Option<Function>, Vec<FunctionVersion>)> = BTreeMap::new();
     let lambda = &ctx.clients.lambda;
     // Functions seen so far ($LATEST entries), reported as each page arrives.
     let seen = std::sync::atomic::AtomicUsize::new(0);
     let listed = ctx
-        .pages(
-            &ctx.lambda,
+        .list(
+            &ctx.pace_lambda,
+            "lambda:ListFunctions",
+            "*",
             |marker| {
                 lambda
                     .list_functions()
@@ -45,14 +50,7 @@ pub(super) async fn list_functions(ctx: &Ctx) -> Vec<Function> {
             },
         )
         .await;
-    let configs = match listed {
-        Ok(c) => c,
-        Err(f) => {
-            ctx.gap("lambda:ListFunctions", "*", &f);
-            return Vec::new();
-        }
-    };
-    for c in &configs {
+    for c in &listed.items {
         let entry = by_name.entry(c.function_name().unwrap_or_default().to_string()).or_default();
         match c.version() {
             Some(v) if v != LATEST => entry.1.push(version(c)),
@@ -107,7 +105,8 @@ fn version(c: &FunctionConfiguration) -> FunctionVersion {
 }
 
 /// Aliases, policies and URLs of every function, several functions at a time. Workers take
-/// functions from a queue; a name sent on `priority` is taken next.
+/// functions from a queue; a name sent on `priority` is taken next. The workers belong to
+/// this future: dropping it (a cancelled fetch) stops them.
 pub(super) async fn details(
     ctx: &Arc<Ctx>,
     functions: Vec<Function>,
@@ -115,33 +114,62 @@ pub(super) async fn details(
 ) -> Vec<Function> {
     let total = functions.len();
     let mut out = Vec::with_capacity(total);
+    let mut done = 0;
     let mut rest: VecDeque<Function> = functions.into();
     // The first function goes alone: it finds out whether the server lists URL configs,
     // so the others do not all try.
     if let Some(first) = rest.pop_front() {
-        let f = detail(ctx, first).await;
-        ctx.emit(Event::Function { function: Box::new(f.clone()), done: 1, total });
-        out.push(f);
+        done += 1;
+        if let Some(f) = detail(ctx, first).await {
+            ctx.emit(Event::Function { function: Box::new(f.clone()), done, total });
+            out.push(f);
+        }
     }
     let queue =
         Arc::new(Queue { functions: std::sync::Mutex::new(rest), priority: priority.map(std::sync::Mutex::new) });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut workers = tokio::task::JoinSet::new();
     for _ in 0..ctx.limit.available_permits().max(1) {
         let (ctx, queue, tx) = (ctx.clone(), queue.clone(), tx.clone());
-        tokio::spawn(async move {
+        workers.spawn(async move {
             while let Some(f) = queue.next() {
-                if tx.send(detail(&ctx, f).await).is_err() {
+                let arn = f.arn.clone();
+                // A panic while reading one function must not lose it silently.
+                let read = std::panic::AssertUnwindSafe(detail(&ctx, f)).catch_unwind().await;
+                let sent = match read {
+                    Ok(f) => tx.send(f),
+                    Err(_) => {
+                        let failure = internal_failure("reading this function's details failed unexpectedly");
+                        ctx.gap("lambda:ListAliases", &arn, &failure);
+                        tx.send(None)
+                    }
+                };
+                if sent.is_err() {
                     break;
                 }
             }
         });
     }
     drop(tx);
-    while let Some(f) = rx.recv().await {
-        ctx.emit(Event::Function { function: Box::new(f.clone()), done: out.len() + 1, total });
-        out.push(f);
+    while let Some(read) = rx.recv().await {
+        done += 1;
+        if let Some(f) = read {
+            ctx.emit(Event::Function { function: Box::new(f.clone()), done, total });
+            out.push(f);
+        }
     }
+    while workers.join_next().await.is_some() {}
     out
+}
+
+fn internal_failure(message: &str) -> Failure {
+    Failure {
+        reason: GapReason::Error,
+        retry: super::Retry::Permanent,
+        unsupported: false,
+        function_gone: false,
+        message: message.to_string(),
+    }
 }
 
 /// Functions waiting for their details, and requests to read some first.
@@ -166,69 +194,108 @@ impl Queue {
     }
 }
 
-async fn detail(ctx: &Ctx, mut f: Function) -> Function {
-    f.aliases = aliases(ctx, &f).await;
-    f.policy = scope_policy(ctx, &f, None).await;
-    for i in 0..f.versions.len() {
-        let q = f.versions[i].version.clone();
-        f.versions[i].policy = scope_policy(ctx, &f, Some(&q)).await;
+/// One function's aliases, each scope's policy and its URLs; `None` when the function was
+/// deleted after it was listed (recorded as absent).
+async fn detail(ctx: &Ctx, mut f: Function) -> Option<Function> {
+    let gone = |failure: &Failure, operation: &str| {
+        ctx.absent(Absent {
+            kind: AbsentKind::Function,
+            arn: f.arn.clone(),
+            operation: operation.to_string(),
+            message: failure.message.clone(),
+        });
+    };
+    f.aliases = match aliases(ctx, &f).await {
+        Ok(aliases) => aliases,
+        Err(failure) => {
+            gone(&failure, "lambda:ListAliases");
+            return None;
+        }
+    };
+    let mut scopes: Vec<Option<String>> = vec![None];
+    scopes.extend(f.versions.iter().map(|v| Some(v.version.clone())));
+    scopes.extend(f.aliases.iter().map(|a| Some(a.name.clone())));
+    let mut policies = Vec::with_capacity(scopes.len());
+    for q in &scopes {
+        match scope_policy(ctx, &f, q.as_deref()).await {
+            Ok(policy) => policies.push(policy),
+            Err(failure) => {
+                gone(&failure, "lambda:GetPolicy");
+                return None;
+            }
+        }
     }
-    for i in 0..f.aliases.len() {
-        let q = f.aliases[i].name.clone();
-        f.aliases[i].policy = scope_policy(ctx, &f, Some(&q)).await;
+    let mut policies = policies.into_iter();
+    f.policy = policies.next().flatten();
+    for (v, p) in f.versions.iter_mut().zip(policies.by_ref()) {
+        v.policy = p;
     }
-    f.urls = urls(ctx, &f).await;
-    f
+    for (a, p) in f.aliases.iter_mut().zip(policies) {
+        a.policy = p;
+    }
+    f.urls = match urls(ctx, &f).await {
+        Ok(urls) => urls,
+        Err(failure) => {
+            gone(&failure, "lambda:GetFunctionUrlConfig");
+            return None;
+        }
+    };
+    Some(f)
 }
 
-async fn aliases(ctx: &Ctx, f: &Function) -> Vec<Alias> {
+/// Every alias of a function; `Err` when the function no longer exists. A listing that
+/// stopped early keeps the aliases read and records a gap.
+async fn aliases(ctx: &Ctx, f: &Function) -> Result<Vec<Alias>, Failure> {
     let lambda = &ctx.clients.lambda;
     let listed = ctx
         .pages(
-            &ctx.lambda,
+            &ctx.pace_lambda,
             |marker| lambda.list_aliases().function_name(&f.name).set_marker(marker).send(),
             |page| (page.aliases().to_vec(), page.next_marker().map(str::to_string)),
         )
         .await;
-    match listed {
-        Ok(items) => items
-            .iter()
-            .map(|a| Alias {
-                name: a.name().unwrap_or_default().to_string(),
-                arn: a.alias_arn().unwrap_or_default().to_string(),
-                function_version: a.function_version().unwrap_or_default().to_string(),
-                routing: a
-                    .routing_config()
-                    .and_then(|r| r.additional_version_weights())
-                    .map(|w| w.iter().map(|(k, v)| (k.clone(), *v)).collect())
-                    .unwrap_or_default(),
-                description: a.description().unwrap_or_default().to_string(),
-                revision_id: a.revision_id().map(str::to_string),
-                policy: None,
-            })
-            .collect(),
-        Err(failure) => {
-            ctx.gap("lambda:ListAliases", &f.arn, &failure);
-            Vec::new()
+    match listed.failure {
+        Some(failure)
+            if failure.function_gone || (failure.reason == GapReason::NotFound && listed.items.is_empty()) =>
+        {
+            return Err(failure);
         }
+        Some(failure) => ctx.gap("lambda:ListAliases", &f.arn, &failure),
+        None => {}
     }
+    Ok(listed
+        .items
+        .iter()
+        .map(|a| Alias {
+            name: a.name().unwrap_or_default().to_string(),
+            arn: a.alias_arn().unwrap_or_default().to_string(),
+            function_version: a.function_version().unwrap_or_default().to_string(),
+            routing: a
+                .routing_config()
+                .and_then(|r| r.additional_version_weights())
+                .map(|w| w.iter().map(|(k, v)| (k.clone(), *v)).collect())
+                .unwrap_or_default(),
+            description: a.description().unwrap_or_default().to_string(),
+            revision_id: a.revision_id().map(str::to_string),
+            policy: None,
+        })
+        .collect())
 }
 
-/// The resource policy of one scope; `None` when it has none (or could not be read, which
-/// is recorded as a gap on that scope's ARN).
-async fn scope_policy(ctx: &Ctx, f: &Function, qualifier: Option<&str>) -> Option<PolicyText> {
+/// The resource policy of one scope: `None` when it has none, or when it could not be read
+/// (recorded as a gap on that scope's ARN); `Err` when the function no longer exists.
+async fn scope_policy(ctx: &Ctx, f: &Function, qualifier: Option<&str>) -> Result<Option<PolicyText>, Failure> {
     let scope_arn = match qualifier {
         Some(q) => format!("{}:{q}", f.arn),
         None => f.arn.clone(),
     };
-    let request = ctx.clients.lambda.get_policy().function_name(&f.name).set_qualifier(qualifier.map(str::to_string));
-    match ctx.call(&ctx.lambda_policy, request.send()).await {
-        Ok(out) => out.policy().map(|raw| PolicyText::new(file_under_scope(raw, &f.arn, &scope_arn))),
-        Err(failure) if failure.reason == GapReason::NotFound => None,
-        Err(failure) => {
-            ctx.gap("lambda:GetPolicy", &scope_arn, &failure);
-            None
-        }
+    let lambda = &ctx.clients.lambda;
+    let send = || lambda.get_policy().function_name(&f.name).set_qualifier(qualifier.map(str::to_string)).send();
+    match ctx.one(&ctx.pace_policy, "lambda:GetPolicy", &scope_arn, send).await {
+        Found::Read(out) => Ok(out.policy().map(|raw| PolicyText::new(file_under_scope(raw, &f.arn, &scope_arn)))),
+        Found::Absent(failure) if failure.function_gone => Err(failure),
+        // "The resource you requested does not exist": this scope has no policy.
+        Found::Absent(_) | Found::Unread => Ok(None),
     }
 }
 
@@ -279,27 +346,35 @@ fn lift_url_auth_type(statement: &mut Value) -> bool {
     true
 }
 
-async fn urls(ctx: &Ctx, f: &Function) -> Vec<UrlConfig> {
+/// The function's URLs (on the function and its aliases); `Err` when the function no
+/// longer exists.
+async fn urls(ctx: &Ctx, f: &Function) -> Result<Vec<UrlConfig>, Failure> {
     if ctx.url_listing.load(Ordering::Relaxed) {
         let lambda = &ctx.clients.lambda;
         let listed = ctx
             .pages(
-                &ctx.lambda,
+                &ctx.pace_lambda,
                 |marker| lambda.list_function_url_configs().function_name(&f.name).set_marker(marker).send(),
                 |page| (page.function_url_configs().to_vec(), page.next_marker().map(str::to_string)),
             )
             .await;
-        match listed {
-            Ok(items) => {
-                return items
-                    .iter()
-                    .map(|u| url_config(&f.arn, u.function_arn(), u.function_url(), u.auth_type().as_str()))
-                    .collect();
+        let configs = || {
+            listed
+                .items
+                .iter()
+                .map(|u| url_config(&f.arn, u.function_arn(), u.function_url(), u.auth_type().as_str()))
+                .collect()
+        };
+        match &listed.failure {
+            None => return Ok(configs()),
+            Some(failure) if failure.function_gone => return Err(failure.clone()),
+            // The server has no such listing (a 404 without an error code): ask per scope.
+            Some(failure) if failure.unsupported && listed.items.is_empty() => {
+                ctx.url_listing.store(false, Ordering::Relaxed);
             }
-            Err(failure) if failure.unsupported => ctx.url_listing.store(false, Ordering::Relaxed),
-            Err(failure) => {
-                ctx.gap("lambda:ListFunctionUrlConfigs", &f.arn, &failure);
-                return Vec::new();
+            Some(failure) => {
+                ctx.gap("lambda:ListFunctionUrlConfigs", &f.arn, failure);
+                return Ok(configs());
             }
         }
     }
@@ -308,26 +383,26 @@ async fn urls(ctx: &Ctx, f: &Function) -> Vec<UrlConfig> {
 
 /// The fallback: one `GetFunctionUrlConfig` per scope that can have a URL (the function
 /// and each alias). The answer's own `FunctionArn` says which scope it belongs to.
-async fn urls_one_by_one(ctx: &Ctx, f: &Function) -> Vec<UrlConfig> {
+async fn urls_one_by_one(ctx: &Ctx, f: &Function) -> Result<Vec<UrlConfig>, Failure> {
     let mut out: Vec<UrlConfig> = Vec::new();
     let scopes = std::iter::once(None).chain(f.aliases.iter().map(|a| Some(a.name.clone())));
     for q in scopes {
-        let request = ctx.clients.lambda.get_function_url_config().function_name(&f.name).set_qualifier(q.clone());
-        match ctx.call(&ctx.lambda, request.send()).await {
-            Ok(u) => {
+        let arn = q.as_ref().map_or(f.arn.clone(), |q| format!("{}:{q}", f.arn));
+        let lambda = &ctx.clients.lambda;
+        let send = || lambda.get_function_url_config().function_name(&f.name).set_qualifier(q.clone()).send();
+        match ctx.one(&ctx.pace_lambda, "lambda:GetFunctionUrlConfig", &arn, send).await {
+            Found::Read(u) => {
                 let config = url_config(&f.arn, u.function_arn(), u.function_url(), u.auth_type().as_str());
                 if !out.iter().any(|o| o.qualifier == config.qualifier) {
                     out.push(config);
                 }
             }
-            Err(failure) if failure.reason == GapReason::NotFound => {}
-            Err(failure) => {
-                let arn = q.map_or(f.arn.clone(), |q| format!("{}:{q}", f.arn));
-                ctx.gap("lambda:GetFunctionUrlConfig", &arn, &failure);
-            }
+            Found::Absent(failure) if failure.function_gone => return Err(failure),
+            // No URL on this scope.
+            Found::Absent(_) | Found::Unread => {}
         }
     }
-    out
+    Ok(out)
 }
 
 fn url_config(function_arn: &str, url_function_arn: &str, url: &str, auth: &str) -> UrlConfig {
@@ -343,31 +418,26 @@ fn url_config(function_arn: &str, url_function_arn: &str, url: &str, auth: &str)
 pub(super) async fn mappings(ctx: &Ctx) -> Vec<EventSourceMapping> {
     let lambda = &ctx.clients.lambda;
     let listed = ctx
-        .pages(
-            &ctx.lambda,
+        .list(
+            &ctx.pace_lambda,
+            "lambda:ListEventSourceMappings",
+            "*",
             |marker| lambda.list_event_source_mappings().set_marker(marker).send(),
             |page| (page.event_source_mappings().to_vec(), page.next_marker().map(str::to_string)),
         )
         .await;
-    match listed {
-        Ok(items) => items
-            .iter()
-            .map(|m| EventSourceMapping {
-                uuid: m.uuid().unwrap_or_default().to_string(),
-                source_arn: m.event_source_arn().map(str::to_string),
-                function_arn: m.function_arn().unwrap_or_default().to_string(),
-                state: m.state().unwrap_or("Unknown").to_string(),
-                batch_size: m.batch_size().and_then(|b| u32::try_from(b).ok()),
-                maximum_batching_window_seconds: m
-                    .maximum_batching_window_in_seconds()
-                    .and_then(|b| u32::try_from(b).ok()),
-            })
-            .collect(),
-        Err(failure) => {
-            ctx.gap("lambda:ListEventSourceMappings", "*", &failure);
-            Vec::new()
-        }
-    }
+    listed
+        .items
+        .iter()
+        .map(|m| EventSourceMapping {
+            uuid: m.uuid().unwrap_or_default().to_string(),
+            source_arn: m.event_source_arn().map(str::to_string),
+            function_arn: m.function_arn().unwrap_or_default().to_string(),
+            state: m.state().unwrap_or("Unknown").to_string(),
+            batch_size: m.batch_size().and_then(|b| u32::try_from(b).ok()),
+            maximum_batching_window_seconds: m.maximum_batching_window_in_seconds().and_then(|b| u32::try_from(b).ok()),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,30 +1,35 @@
 //! Reading a live account into a [`Snapshot`]: the only module that talks to AWS.
 //!
-//! Read-only by construction: it calls only `List*`/`Get*` operations (the call log proves
-//! it, and a test scans this folder). Each function, role and managed policy is read once
-//! however many others share it. Requests are paced per quota class; a failed item becomes
-//! a gap, never an aborted fetch. Progress streams out as [`Event`]s. SDK types stop here:
-//! everything returned is `model` data.
+//! Read-only by construction: the clients refuse to send any operation that is not a
+//! `List*`/`Get*` read (see `aws`), and a test scans this folder. Each function, role and
+//! managed policy is read once however many others share it. Every attempt is paced per
+//! quota class, and the pace adapts to throttling (`pace`); throttled and transiently failed
+//! items are read again until they succeed or the crawl deadline passes (`read`). A gap
+//! means "not read": something that does not exist is recorded as absent, not as a gap.
+//! Progress streams out as [`Event`]s. SDK types stop here: everything returned is `model`
+//! data.
 
 mod aws;
 mod classify;
 mod iam;
 mod lambda;
 mod pace;
+mod read;
 
 use std::collections::BTreeMap;
-use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use aws_sdk_lambda::error::{ProvideErrorMetadata, SdkError};
-use aws_smithy_runtime_api::http::Response;
 use thiserror::Error;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::time::Instant;
 
-use crate::model::{Function, Gap, Role, Snapshot};
-pub use classify::{Failure, classify};
+use crate::model::{Absent, Function, Gap, Role, Snapshot};
+pub use aws::{Clients, clients, is_read_only};
+pub use classify::{Failure, Retry, classify};
 use pace::Pacer;
+pub use read::humanize;
 
 /// Where to read from and how fast.
 #[derive(Debug, Clone)]
@@ -42,9 +47,14 @@ pub struct FetchOptions {
     pub iam_rate: f64,
     /// Requests in flight at once.
     pub concurrency: usize,
-    /// Attempts per request, retries of throttled and transient failures included.
-    pub max_attempts: u32,
+    /// How long the crawl may take: a throttled or failing item is read again until it
+    /// succeeds or this passes; whatever is unread then becomes a gap.
+    pub max_time: Duration,
 }
+
+/// The default `--max-time`: generous, since a 10,000-function account takes about 25
+/// minutes at AWS's quotas.
+pub const DEFAULT_MAX_TIME: Duration = Duration::from_secs(60 * 60);
 
 impl Default for FetchOptions {
     fn default() -> FetchOptions {
@@ -57,7 +67,7 @@ impl Default for FetchOptions {
             lambda_rate: 15.0,
             iam_rate: 20.0,
             concurrency: 8,
-            max_attempts: 4,
+            max_time: DEFAULT_MAX_TIME,
         }
     }
 }
@@ -84,6 +94,12 @@ pub enum Event {
     },
     Role(Box<Role>),
     Gap(Gap),
+    /// Items waiting to be read again (throttled or transiently failed), and throttling
+    /// answers received so far.
+    Retrying {
+        waiting: usize,
+        throttled: u64,
+    },
     Call {
         operation: String,
         total: u64,
@@ -104,20 +120,40 @@ pub struct Fetched {
     pub snapshot: Snapshot,
     /// `service:Operation` -> requests sent (retries included).
     pub calls: BTreeMap<String, u64>,
+    /// Throttling answers received (each was read again).
+    pub throttled: u64,
+    /// Attempts that were re-reads of a throttled or transiently failed item.
+    pub rereads: u64,
+    /// Each quota class's paced rate at the end (requests per second; `None` unpaced).
+    pub rates: Vec<(&'static str, Option<f64>)>,
     pub elapsed: Duration,
 }
 
 /// What every part of the fetch shares.
 struct Ctx {
     clients: aws::Clients,
-    lambda_policy: Pacer,
-    lambda: Pacer,
-    iam: Pacer,
+    pace_policy: Pacer,
+    pace_lambda: Pacer,
+    pace_iam: Pacer,
     limit: tokio::sync::Semaphore,
     events: Option<UnboundedSender<Event>>,
     gaps: Mutex<Vec<Gap>>,
+    absent: Mutex<Vec<Absent>>,
     /// Cleared once the server shows it has no `ListFunctionUrlConfigs`.
-    url_listing: std::sync::atomic::AtomicBool,
+    url_listing: AtomicBool,
+    deadline: Instant,
+    max_time: Duration,
+    stats: Stats,
+}
+
+/// Counters the crawl keeps as it goes.
+#[derive(Debug)]
+struct Stats {
+    throttled: AtomicU64,
+    rereads: AtomicU64,
+    waiting: AtomicUsize,
+    /// State of the backoff jitter generator (never zero).
+    jitter: AtomicU64,
 }
 
 impl Ctx {
@@ -138,57 +174,9 @@ impl Ctx {
         self.gaps.lock().unwrap_or_else(|p| p.into_inner()).push(gap);
     }
 
-    /// Sends one paced request; a failure comes back classified.
-    async fn call<T, E, F>(&self, pacer: &Pacer, request: F) -> Result<T, Failure>
-    where
-        F: Future<Output = Result<T, SdkError<E, Response>>>,
-        E: ProvideErrorMetadata + std::fmt::Debug,
-    {
-        let _permit = self.limit.acquire().await.ok();
-        pacer.wait().await;
-        request.await.map_err(|e| classify(&e))
-    }
-
-    /// Like `call`, but a failure is recorded as a gap on `operation`/`resource`.
-    async fn read<T, E, F>(&self, pacer: &Pacer, operation: &str, resource: &str, request: F) -> Option<T>
-    where
-        F: Future<Output = Result<T, SdkError<E, Response>>>,
-        E: ProvideErrorMetadata + std::fmt::Debug,
-    {
-        match self.call(pacer, request).await {
-            Ok(v) => Some(v),
-            Err(f) => {
-                self.gap(operation, resource, &f);
-                None
-            }
-        }
-    }
-
-    /// Reads every page of a marker-paged listing. `page(marker)` sends one request;
-    /// `split` takes a response apart into its items and the next marker.
-    async fn pages<P, T, E, F, Fut>(
-        &self,
-        pacer: &Pacer,
-        mut page: F,
-        split: impl Fn(P) -> (Vec<T>, Option<String>),
-    ) -> Result<Vec<T>, Failure>
-    where
-        F: FnMut(Option<String>) -> Fut,
-        Fut: Future<Output = Result<P, SdkError<E, Response>>>,
-        E: ProvideErrorMetadata + std::fmt::Debug,
-    {
-        let mut items = Vec::new();
-        let mut marker: Option<String> = None;
-        let mut seen = std::collections::HashSet::new();
-        loop {
-            let (mut got, next) = split(self.call(pacer, page(marker.clone())).await?);
-            items.append(&mut got);
-            match next.filter(|m| !m.is_empty()) {
-                // A server that hands back a marker it already gave would loop forever.
-                Some(m) if seen.insert(m.clone()) => marker = Some(m),
-                _ => return Ok(items),
-            }
-        }
+    /// Records that something the account refers to does not exist.
+    fn absent(&self, absent: Absent) {
+        self.absent.lock().unwrap_or_else(|p| p.into_inner()).push(absent);
     }
 }
 
@@ -206,15 +194,26 @@ pub async fn fetch_with_priority(
 ) -> Result<Fetched, FetchError> {
     let start = Instant::now();
     let clients = aws::clients(opts, events.clone()).await?;
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let seed = u64::from(std::process::id()) << 32 | u64::from(nanos) | 1;
     let ctx = Arc::new(Ctx {
         clients,
-        lambda_policy: Pacer::per_second(opts.lambda_policy_rate),
-        lambda: Pacer::per_second(opts.lambda_rate),
-        iam: Pacer::per_second(opts.iam_rate),
+        pace_policy: Pacer::per_second(opts.lambda_policy_rate),
+        pace_lambda: Pacer::per_second(opts.lambda_rate),
+        pace_iam: Pacer::per_second(opts.iam_rate),
         limit: tokio::sync::Semaphore::new(opts.concurrency.max(1)),
         events,
         gaps: Mutex::new(Vec::new()),
-        url_listing: std::sync::atomic::AtomicBool::new(true),
+        absent: Mutex::new(Vec::new()),
+        url_listing: AtomicBool::new(true),
+        deadline: start + opts.max_time,
+        max_time: opts.max_time,
+        stats: Stats {
+            throttled: AtomicU64::new(0),
+            rereads: AtomicU64::new(0),
+            waiting: AtomicUsize::new(0),
+            jitter: AtomicU64::new(seed),
+        },
     });
     let (account, caller_arn) = identity(&ctx).await?;
     let mut snap = Snapshot::new(&account, &ctx.clients.region);
@@ -234,13 +233,26 @@ pub async fn fetch_with_priority(
     snap.managed_policies = identities.managed_policies;
 
     snap.gaps = std::mem::take(&mut *ctx.gaps.lock().unwrap_or_else(|p| p.into_inner()));
+    snap.absent = std::mem::take(&mut *ctx.absent.lock().unwrap_or_else(|p| p.into_inner()));
     snap.normalize();
-    Ok(Fetched { snapshot: snap, calls: ctx.clients.log.snapshot(), elapsed: start.elapsed() })
+    Ok(Fetched {
+        snapshot: snap,
+        calls: ctx.clients.log.snapshot(),
+        throttled: ctx.stats.throttled.load(Ordering::Relaxed),
+        rereads: ctx.stats.rereads.load(Ordering::Relaxed),
+        rates: vec![
+            ("lambda GetPolicy", ctx.pace_policy.rate()),
+            ("lambda other", ctx.pace_lambda.rate()),
+            ("iam", ctx.pace_iam.rate()),
+        ],
+        elapsed: start.elapsed(),
+    })
 }
 
 async fn identity(ctx: &Ctx) -> Result<(String, String), FetchError> {
+    // A few attempts only: this call proves the endpoint and credentials work.
     let out = ctx
-        .call(&Pacer::per_second(0.0), ctx.clients.sts.get_caller_identity().send())
+        .attempts(&Pacer::per_second(0.0), 3, || ctx.clients.sts.get_caller_identity().send())
         .await
         .map_err(|f| FetchError::Identity(f.message))?;
     let account = out.account().unwrap_or_default().to_string();

@@ -11,7 +11,7 @@ use super::invoke::{Grant, Path, PrincipalKind, Verdict};
 use super::lookup::Target;
 use super::reach::Reach;
 use crate::catalog::AccessLevel;
-use crate::model::{Function, GapReason, Scope};
+use crate::model::{AbsentKind, Function, Scope};
 use crate::policy::{self, Caller, Context, Decision, Effect, Policies, Request};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -224,10 +224,10 @@ impl Graph {
     fn function_findings(&self, f: &Function, sharing: usize) -> Vec<Finding> {
         let mut out = Vec::new();
         if self.principal(&f.role_arn).is_none() {
-            if let Some(gap) = self.gap(&["iam:GetRole"], &f.role_arn).filter(|g| g.reason == GapReason::NotFound) {
+            if let Some(a) = self.snapshot.absent.iter().find(|a| a.kind == AbsentKind::Role && a.arn == f.role_arn) {
                 out.push(finding("missing-role", Severity::High, f, None,
                     format!("the execution role {} no longer exists: the function cannot run, and whoever recreates that role name gets its identity", f.role_arn),
-                    vec![super::gap_reason(gap)]));
+                    vec![format!("{} answered: {}", a.operation, a.message)]));
             }
         }
         if sharing >= SHARED_ROLE_FUNCTIONS {

@@ -62,6 +62,7 @@ impl Snapshot {
             message: e.to_string(),
         })?;
         snapshot.validate()?;
+        snapshot.migrate_not_found_gaps();
         snapshot.normalize();
         Ok(snapshot)
     }
@@ -130,6 +131,8 @@ impl Snapshot {
         self.groups.sort_by(|a, b| a.arn.cmp(&b.arn));
         self.gaps.sort();
         self.gaps.dedup();
+        self.absent.sort();
+        self.absent.dedup();
     }
 }
 

@@ -5,6 +5,7 @@
 //! crossterm or AWS SDK. Environment variables are kept by NAME only: a value may be a
 //! secret, and the type has nowhere to put one.
 
+mod gaps;
 mod load;
 mod policy_text;
 
@@ -13,6 +14,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use gaps::{Absent, AbsentKind, Gap, GapReason};
 pub use load::{LoadError, SnapshotSource};
 pub use policy_text::PolicyText;
 
@@ -46,6 +48,10 @@ pub struct Snapshot {
     /// What could not be read, and why.
     #[serde(default)]
     pub gaps: Vec<Gap>,
+    /// What the account refers to but does not exist (a deleted execution role; a function
+    /// deleted while it was being read): facts about the account, not unread data.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub absent: Vec<Absent>,
 }
 
 fn default_partition() -> String {
@@ -224,36 +230,6 @@ pub struct Group {
     pub attached_policy_arns: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GapReason {
-    AccessDenied,
-    NotFound,
-    Throttled,
-    Error,
-}
-
-impl GapReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GapReason::AccessDenied => "access denied",
-            GapReason::NotFound => "not found",
-            GapReason::Throttled => "throttled",
-            GapReason::Error => "error",
-        }
-    }
-}
-
-/// Something that could not be read: which operation, on what, and why.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Gap {
-    pub operation: String,
-    pub resource: String,
-    pub reason: GapReason,
-    #[serde(default)]
-    pub message: String,
-}
-
 /// Which resource policy of a function: the unqualified one, a version's or an alias's.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scope {
@@ -303,6 +279,7 @@ pub struct Summary {
     pub groups: usize,
     pub gaps: usize,
     pub gaps_by_reason: BTreeMap<String, usize>,
+    pub absent: usize,
 }
 
 impl Snapshot {
@@ -323,6 +300,7 @@ impl Snapshot {
             users: Vec::new(),
             groups: Vec::new(),
             gaps: Vec::new(),
+            absent: Vec::new(),
         }
     }
 
@@ -352,6 +330,7 @@ impl Snapshot {
             groups: self.groups.len(),
             gaps: self.gaps.len(),
             gaps_by_reason,
+            absent: self.absent.len(),
         }
     }
 }

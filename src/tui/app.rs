@@ -171,6 +171,9 @@ pub struct Status {
     pub total: usize,
     pub calls: u64,
     pub gaps: usize,
+    /// Items waiting to be read again, and throttling answers so far.
+    pub waiting: usize,
+    pub throttled: u64,
     pub loading: bool,
     pub error: Option<String>,
 }
@@ -374,6 +377,11 @@ impl App {
             }
             Action::Goto(kind) => self.goto(kind),
             Action::Reload => {
+                // What the cancelled load had read so far is no longer coming.
+                self.listed.clear();
+                self.detailed.clear();
+                self.so_far = None;
+                self.status = Status { source: self.status.source.clone(), ..Status::default() };
                 self.status.loading = true;
                 self.status.phase = "reloading".into();
                 return vec![Effect::Reload];

@@ -34,6 +34,10 @@ impl App {
                 }
             }
             Event::Gap(_) => st.gaps += 1,
+            Event::Retrying { waiting, throttled } => {
+                st.waiting = waiting;
+                st.throttled = throttled;
+            }
             Event::Call { total, .. } => st.calls = total,
             Event::Role(_) => {}
         }

@@ -15,7 +15,7 @@ pub mod view;
 use anyhow::Result;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind, MouseEventKind};
 use futures_util::StreamExt;
-use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::cli::Global;
 use crate::cmd::Outcome;
@@ -34,48 +34,87 @@ fn source_label(global: &Global) -> String {
     }
 }
 
-/// Loads the account off the event loop, sending progress and the result as actions.
-/// For a live account, returns where to send the names of functions to read first.
-fn load(global: &Global, tx: UnboundedSender<Action>) -> Option<UnboundedSender<String>> {
-    let demo = global.demo;
-    let snapshot = global.snapshot.clone();
-    let aws = global.aws.clone();
-    let live = !demo && snapshot.is_none();
-    let (ptx, prx) = unbounded_channel();
-    tokio::spawn(async move {
-        let loaded = if live {
-            let (etx, mut erx) = unbounded_channel();
-            let forward = tx.clone();
-            tokio::spawn(async move {
-                while let Some(e) = erx.recv().await {
-                    let _ = forward.send(Action::Fetch(e));
-                }
-            });
-            let opts = crate::cmd::fetch_options(&aws);
-            let fetched = crate::fetch::fetch_with_priority(&opts, Some(etx), Some(prx)).await;
-            Ok(fetched.map(|f| f.snapshot).map_err(anyhow::Error::from))
-        } else {
-            let g = Global { demo, snapshot, format: crate::cli::Format::Text, aws };
-            tokio::task::spawn_blocking(move || crate::cmd::load_account(&g).map(|(s, _)| s)).await
-        };
-        let action = match loaded {
-            Ok(Ok(snap)) => match tokio::task::spawn_blocking(move || Loaded::new(snap)).await {
-                Ok(l) => Action::Loaded(Box::new(l)),
-                Err(e) => Action::Failed(e.to_string()),
-            },
-            Ok(Err(e)) => Action::Failed(format!("{e:#}")),
+/// The account being loaded, off the event loop: one load at a time. Starting another
+/// aborts the first (its fetch workers with it, so two crawls never spend one quota), and
+/// its channel goes with it, so nothing it already sent can overwrite the newer account.
+struct Loader {
+    task: tokio::task::JoinHandle<()>,
+    actions: UnboundedReceiver<Action>,
+    /// Where to send the names of functions to read first (live accounts only).
+    priority: Option<UnboundedSender<String>>,
+}
+
+impl Loader {
+    fn start(global: &Global) -> Loader {
+        let live = !global.demo && global.snapshot.is_none();
+        let global = global.clone();
+        let mut loader = Loader::spawn(move |tx, prx| load(global, tx, prx));
+        if !live {
+            loader.priority = None;
+        }
+        loader
+    }
+
+    /// Runs `work` as the load task, with the channel it reports on and the channel of
+    /// priority requests.
+    fn spawn<F, Fut>(work: F) -> Loader
+    where
+        F: FnOnce(UnboundedSender<Action>, UnboundedReceiver<String>) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let (tx, actions) = unbounded_channel();
+        let (priority, prx) = unbounded_channel();
+        Loader { task: tokio::spawn(work(tx, prx)), actions, priority: Some(priority) }
+    }
+
+    /// Cancels this load and starts `next` in its place.
+    fn replace(&mut self, next: Loader) {
+        self.task.abort();
+        *self = next;
+    }
+}
+
+impl Drop for Loader {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Loads the account, sending progress and the result as actions.
+async fn load(global: Global, tx: UnboundedSender<Action>, priority: UnboundedReceiver<String>) {
+    let live = !global.demo && global.snapshot.is_none();
+    let loaded = if live {
+        let (etx, mut erx) = unbounded_channel();
+        let forward = tx.clone();
+        let forwarding = tokio::spawn(async move {
+            while let Some(e) = erx.recv().await {
+                let _ = forward.send(Action::Fetch(e));
+            }
+        });
+        let opts = crate::cmd::fetch_options(&global.aws);
+        let fetched = crate::fetch::fetch_with_priority(&opts, Some(etx), Some(priority)).await;
+        let _ = forwarding.await;
+        Ok(fetched.map(|f| f.snapshot).map_err(anyhow::Error::from))
+    } else {
+        let g = Global { format: crate::cli::Format::Text, ..global };
+        tokio::task::spawn_blocking(move || crate::cmd::load_account(&g).map(|(s, _)| s)).await
+    };
+    let action = match loaded {
+        Ok(Ok(snap)) => match tokio::task::spawn_blocking(move || Loaded::new(snap)).await {
+            Ok(l) => Action::Loaded(Box::new(l)),
             Err(e) => Action::Failed(e.to_string()),
-        };
-        let _ = tx.send(action);
-    });
-    live.then_some(ptx)
+        },
+        Ok(Err(e)) => Action::Failed(format!("{e:#}")),
+        Err(e) => Action::Failed(e.to_string()),
+    };
+    let _ = tx.send(action);
 }
 
 async fn event_loop(global: &Global) -> Result<Outcome> {
     let mut term = term::enter()?;
     let mut app = App::new(&source_label(global));
     let (tx, mut rx) = unbounded_channel();
-    let mut priority = load(global, tx.clone());
+    let mut loader = Loader::start(global);
     let mut keys = EventStream::new();
     let mut ticks = tokio::time::interval(std::time::Duration::from_millis(300));
     loop {
@@ -89,15 +128,16 @@ async fn event_loop(global: &Global) -> Result<Outcome> {
                 Some(Err(e)) => return Err(e.into()),
                 None => Some(Action::Quit),
             },
+            Some(a) = loader.actions.recv() => Some(a),
             Some(a) = rx.recv() => Some(a),
             _ = ticks.tick() => Some(Action::Tick),
         };
         for effect in action.map(|a| app.update(a)).unwrap_or_default() {
             match effect {
                 Effect::Copy(text) => term::copy(&text),
-                Effect::Reload => priority = load(global, tx.clone()),
+                Effect::Reload => loader.replace(Loader::start(global)),
                 Effect::Prioritize(name) => {
-                    if let Some(p) = &priority {
+                    if let Some(p) = &loader.priority {
                         let _ = p.send(name);
                     }
                 }
@@ -124,5 +164,47 @@ fn translate(app: &App, event: TermEvent) -> Option<Action> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+
+    /// Sets its flag when dropped: proves a task was cancelled, not left running.
+    struct Dropped(Arc<AtomicBool>);
+
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[tokio::test]
+    async fn reloading_cancels_the_running_load_and_drops_what_it_sent() {
+        let first_cancelled = Arc::new(AtomicBool::new(false));
+        let flag = first_cancelled.clone();
+        let mut loader = Loader::spawn(move |tx, _| async move {
+            let _guard = Dropped(flag);
+            let _ = tx.send(Action::Failed("from the first load".into()));
+            std::future::pending::<()>().await;
+        });
+        // The first load has sent its message, which is still queued.
+        tokio::task::yield_now().await;
+        loader.replace(Loader::spawn(|tx, _| async move {
+            let _ = tx.send(Action::Failed("from the second load".into()));
+        }));
+        let got = loader.actions.recv().await;
+        assert!(matches!(got, Some(Action::Failed(m)) if m == "from the second load"));
+        for _ in 0..100 {
+            if first_cancelled.load(Ordering::SeqCst) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert!(first_cancelled.load(Ordering::SeqCst), "the first load still runs");
     }
 }

@@ -185,7 +185,7 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App) {
             } else if st.loading {
                 const W: usize = 20;
                 let filled = (st.done * W).checked_div(st.total).unwrap_or(0).min(W);
-                Line::from(vec![
+                let mut spans = vec![
                     Span::raw(format!("{} ▕", sanitize(&st.phase))),
                     Span::styled("█".repeat(filled), style(Tone::Good)),
                     Span::raw(format!(
@@ -196,7 +196,14 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App) {
                         st.calls,
                         st.gaps
                     )),
-                ])
+                ];
+                if st.waiting > 0 || st.throttled > 0 {
+                    spans.push(Span::styled(
+                        format!(" · {} to re-read · {} throttled", st.waiting, st.throttled),
+                        style(Tone::Warn),
+                    ));
+                }
+                Line::from(spans)
             } else {
                 let hints = match &app.place().screen {
                     Screen::Function { .. } => "<Tab> next tab  <Enter> show statement  x explain  y copy  <Esc> back",
