@@ -11,10 +11,12 @@
 
 mod aws;
 mod classify;
+mod details;
 mod iam;
 mod lambda;
 mod pace;
 mod read;
+mod scope;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};

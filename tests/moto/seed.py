@@ -1,9 +1,10 @@
 """Seeds a moto server with a test account and prints a manifest of what it created.
 
 Test code only: all writes happen here, never in lambdascope. Usage:
-    python seed.py ENDPOINT [--with-users] [--enforce]
+    python seed.py ENDPOINT [--with-users] [--enforce] [--bulk N]
 --with-users also creates an auditor (AWSLambda_ReadOnlyAccess) and a user with no
-permissions, with access keys; --enforce then turns on moto's IAM enforcement.
+permissions, with access keys; --enforce then turns on moto's IAM enforcement; --bulk N
+adds N more functions with a mix of versions, aliases, per-scope policies and URLs.
 """
 import io
 import json
@@ -113,6 +114,39 @@ def seed_lambda(lam, sqs, roles, m):
     m["functions"] = fns
 
 
+def seed_bulk(lam, roles, m, count):
+    """N functions shaped like a real account's: some published, some aliased, some with
+    grants on a scope, a few with URLs."""
+    fns = m["functions"]
+    for i in range(count):
+        name = f"bulk-{i:04d}"
+        role = "exec-a" if i % 4 else "exec-b"
+        f = lam.create_function(FunctionName=name, Runtime="python3.12", Role=roles[role], Handler="index.handler",
+                                Code={"ZipFile": code()}, Description=f"bulk function {i}")
+        entry = {"arn": f["FunctionArn"], "role": roles[role], "versions": [], "aliases": {}, "scopes": {}}
+        if i % 3 == 0:
+            lam.publish_version(FunctionName=name)
+            entry["versions"] = ["1"]
+        if i % 6 == 0:
+            lam.create_alias(FunctionName=name, Name="live", FunctionVersion="1")
+            entry["aliases"] = {"live": "1"}
+            lam.add_permission(FunctionName=name, Qualifier="live", StatementId="Partner",
+                               Action="lambda:InvokeFunction", Principal="111122223333")
+            entry["scopes"]["live"] = ["Partner"]
+        if i % 2 == 0:
+            lam.add_permission(FunctionName=name, StatementId="Events", Action="lambda:InvokeFunction",
+                               Principal="events.amazonaws.com",
+                               SourceArn=f"arn:aws:events:{REGION}:{ACCOUNT}:rule/r{i}")
+            entry["scopes"][""] = ["Events"]
+        if i % 7 == 0:
+            lam.add_permission(FunctionName=name, StatementId="PublicUrl", Action="lambda:InvokeFunctionUrl",
+                               Principal="*", FunctionUrlAuthType="NONE")
+            lam.create_function_url_config(FunctionName=name, AuthType="NONE")
+            entry["scopes"][""] = sorted(entry["scopes"].get("", []) + ["PublicUrl"])
+            entry["url"] = {"qualifier": None, "auth_type": "NONE"}
+        fns[name] = entry
+
+
 def seed_users(iam, m):
     users = {}
     for name, policy in (("auditor", "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess"), ("nobody", None)):
@@ -130,6 +164,8 @@ def main():
     m = {"account": ACCOUNT, "region": REGION, "secret": SECRET}
     roles = seed_iam(iam, m)
     seed_lambda(lam, sqs, roles, m)
+    if "--bulk" in sys.argv:
+        seed_bulk(lam, roles, m, int(sys.argv[sys.argv.index("--bulk") + 1]))
     iam.delete_role(RoleName="exec-gone")
     if "--with-users" in sys.argv:
         seed_users(iam, m)

@@ -4,6 +4,7 @@
 
 pub mod fixture;
 pub mod moto;
+pub mod proxy;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
