@@ -15,7 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
         by the usual AWS settings (read-only; AWSLambda_ReadOnlyAccess is enough). \
         Try it without an AWS account: `lambdascope --demo summary`.",
     after_help = "Exit codes: 0 success, 1 error, 2 bad command line, 3 some input cases were rejected (simulate), \
-                  4 the snapshot is partial (fetch), \
+                  4 the snapshot is partial: something that exists could not be read (fetch), \
                   5 findings at or above --fail-on."
 )]
 pub struct Cli {
@@ -94,8 +94,10 @@ pub enum Command {
     /// Read the live account into a snapshot file (read-only: List/Get calls only).
     ///
     /// Progress goes to stderr; the snapshot to FILE (created with mode 0600) or stdout.
-    /// Exit status 0 means everything was read; 4 means the snapshot is partial (see its
-    /// gaps: what could not be read and why).
+    /// Requests are paced per AWS quota class and slow down by themselves when throttled;
+    /// throttled or failing reads are read again until --max-time. Exit status 0 means
+    /// everything that exists was read (a deleted role is recorded as absent, not as a
+    /// gap); 4 means the snapshot is partial (see its gaps: what could not be read and why).
     Fetch {
         /// Where to write the snapshot (default: standard output).
         #[arg(short, long, value_name = "FILE")]

@@ -16,6 +16,8 @@ pub struct Progress {
     gaps: usize,
     waiting: usize,
     throttled: u64,
+    /// When a plain line last reported re-reads.
+    noted: Option<std::time::Instant>,
 }
 
 impl Progress {
@@ -29,6 +31,7 @@ impl Progress {
             gaps: 0,
             waiting: 0,
             throttled: 0,
+            noted: None,
         }
     }
 
@@ -72,9 +75,14 @@ impl Progress {
             }
             Event::Gap(_) => self.gaps += 1,
             Event::Retrying { waiting, throttled } => {
-                // Plain lines only when re-reads start or finish, not on every change.
-                if !self.tty && (waiting == 0) != (self.waiting == 0) {
-                    self.line(&format!("  {waiting} items waiting to be read again ({throttled} throttled so far)"));
+                // Plain lines at most every ten seconds while items wait, not on every change.
+                let due = self.noted.is_none_or(|at| at.elapsed() >= std::time::Duration::from_secs(10));
+                if !self.tty && waiting > 0 && due {
+                    let items = if waiting == 1 { "item" } else { "items" };
+                    self.line(&format!(
+                        "  {waiting} {items} waiting to be read again ({throttled} throttling answers so far)"
+                    ));
+                    self.noted = Some(std::time::Instant::now());
                 }
                 self.waiting = waiting;
                 self.throttled = throttled;

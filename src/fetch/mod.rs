@@ -112,7 +112,9 @@ pub enum Event {
 pub enum FetchError {
     #[error("no AWS region configured: pass --region or set AWS_REGION (or a region in your profile)")]
     NoRegion,
-    #[error("cannot identify the account (sts:GetCallerIdentity failed: {0}); check your credentials")]
+    #[error(
+        "cannot identify the account (sts:GetCallerIdentity failed: {0}); check your credentials, region and endpoint"
+    )]
     Identity(String),
 }
 

@@ -108,23 +108,40 @@ pub fn principal_detail(graph: &Graph, principal: &str) -> Vec<Row> {
     out
 }
 
+/// What could not be read, then what was read and found not to exist (not a gap: a fact).
 pub fn gap_rows(graph: &Graph) -> Vec<Row> {
-    let gaps = &graph.snapshot.gaps;
-    if gaps.is_empty() {
-        return vec![Row::plain("nothing is missing: every read succeeded", Tone::Good)];
-    }
-    gaps.iter()
-        .map(|g| Row {
+    let snap = &graph.snapshot;
+    let mut out: Vec<Row> = if snap.gaps.is_empty() {
+        vec![Row::plain("nothing is missing: every read succeeded", Tone::Good)]
+    } else {
+        snap.gaps
+            .iter()
+            .map(|g| Row {
+                spans: vec![
+                    (format!("? {:<38} ", s(&g.operation)), Tone::Warn),
+                    (format!("{:<14}", g.reason.as_str()), Tone::Normal),
+                    (format!("{} ", s(&g.resource)), Tone::Normal),
+                    (s(&g.message), Tone::Dim),
+                ],
+                target: Target::None,
+                arn: Some(g.resource.clone()),
+            })
+            .collect()
+    };
+    if !snap.absent.is_empty() {
+        out.push(Row::plain("", Tone::Normal));
+        out.push(Row::plain("Does not exist (read, and found missing)", Tone::Header));
+        out.extend(snap.absent.iter().map(|a| Row {
             spans: vec![
-                (format!("? {:<38} ", s(&g.operation)), Tone::Warn),
-                (format!("{:<14}", g.reason.as_str()), Tone::Normal),
-                (format!("{} ", s(&g.resource)), Tone::Normal),
-                (s(&g.message), Tone::Dim),
+                (format!("✗ {:<38} ", a.kind.as_str()), Tone::Bad),
+                (format!("{} ", s(&a.arn)), Tone::Normal),
+                (s(&a.message), Tone::Dim),
             ],
             target: Target::None,
-            arn: Some(g.resource.clone()),
-        })
-        .collect()
+            arn: Some(a.arn.clone()),
+        }));
+    }
+    out
 }
 
 pub fn help_rows() -> Vec<Row> {
