@@ -31,6 +31,13 @@ pub struct Failure {
     pub message: String,
 }
 
+impl Failure {
+    /// A failure no re-read can mend, found by the crawl itself rather than the service.
+    pub fn permanent(reason: GapReason, message: impl Into<String>) -> Failure {
+        Failure { reason, retry: Retry::Permanent, unsupported: false, function_gone: false, message: message.into() }
+    }
+}
+
 pub fn classify<E: ProvideErrorMetadata + std::fmt::Debug>(err: &SdkError<E, Response>) -> Failure {
     let code = err.code();
     let status = err.raw_response().map(|r| r.status().as_u16());

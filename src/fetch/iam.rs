@@ -124,21 +124,11 @@ where
             Ok((_, None)) => {}
             Err(e) => {
                 let arn = names.get(&e.id()).map_or("*", String::as_str);
-                ctx.gap(operation, arn, &unexpected("the read failed unexpectedly"));
+                ctx.gap(operation, arn, &Failure::permanent(GapReason::Error, "the read failed unexpectedly"));
             }
         }
     }
     out
-}
-
-fn unexpected(message: &str) -> Failure {
-    Failure {
-        reason: GapReason::Error,
-        retry: super::Retry::Permanent,
-        unsupported: false,
-        function_gone: false,
-        message: message.to_string(),
-    }
 }
 
 /// Reads one entity's inline policies (list, then each document) and attached policies.
@@ -202,7 +192,7 @@ async fn role(ctx: &Ctx, arn: &str) -> Option<Role> {
     };
     // The SDK fills in an empty role when the answer has none: never keep one without an ARN.
     let Some(r) = got.role().filter(|r| !r.arn().is_empty()) else {
-        ctx.gap("iam:GetRole", arn, &unexpected("the answer held no role"));
+        ctx.gap("iam:GetRole", arn, &Failure::permanent(GapReason::Error, "the answer held no role"));
         return None;
     };
     let (inline_policies, attached) = entity_policies!(
@@ -342,7 +332,11 @@ async fn managed_policy(ctx: &Ctx, arn: &str) -> Option<ManagedPolicy> {
         Found::Unread => return None,
     };
     let Some((p, version)) = got.policy().and_then(|p| Some((p, p.default_version_id()?.to_string()))) else {
-        ctx.gap("iam:GetPolicy", arn, &unexpected("the answer held no policy or default version"));
+        ctx.gap(
+            "iam:GetPolicy",
+            arn,
+            &Failure::permanent(GapReason::Error, "the answer held no policy or default version"),
+        );
         return None;
     };
     let send = || iam.get_policy_version().policy_arn(arn).version_id(&version).send();
@@ -355,7 +349,11 @@ async fn managed_policy(ctx: &Ctx, arn: &str) -> Option<ManagedPolicy> {
         Found::Unread => return None,
     };
     let Some(text) = doc.policy_version().and_then(|v| v.document()) else {
-        ctx.gap("iam:GetPolicyVersion", arn, &unexpected("the answer held no policy document"));
+        ctx.gap(
+            "iam:GetPolicyVersion",
+            arn,
+            &Failure::permanent(GapReason::Error, "the answer held no policy document"),
+        );
         return None;
     };
     Some(ManagedPolicy {

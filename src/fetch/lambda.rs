@@ -139,7 +139,8 @@ pub(super) async fn details(
                 let sent = match read {
                     Ok(f) => tx.send(f),
                     Err(_) => {
-                        let failure = internal_failure("reading this function's details failed unexpectedly");
+                        let failure =
+                            Failure::permanent(GapReason::Error, "reading this function's details failed unexpectedly");
                         ctx.gap("lambda:ListAliases", &arn, &failure);
                         tx.send(None)
                     }
@@ -160,16 +161,6 @@ pub(super) async fn details(
     }
     while workers.join_next().await.is_some() {}
     out
-}
-
-fn internal_failure(message: &str) -> Failure {
-    Failure {
-        reason: GapReason::Error,
-        retry: super::Retry::Permanent,
-        unsupported: false,
-        function_gone: false,
-        message: message.to_string(),
-    }
 }
 
 /// Functions waiting for their details, and requests to read some first.

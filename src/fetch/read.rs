@@ -145,14 +145,7 @@ impl Ctx {
                          the listing stopped there",
                         m.chars().take(80).collect::<String>()
                     );
-                    let failure = Failure {
-                        reason: GapReason::Error,
-                        retry: Retry::Permanent,
-                        unsupported: false,
-                        function_gone: false,
-                        message,
-                    };
-                    return Listing { items, failure: Some(failure) };
+                    return Listing { items, failure: Some(Failure::permanent(GapReason::Error, message)) };
                 }
             }
         }
@@ -188,13 +181,7 @@ impl Ctx {
             Some(f) => format!("still failing when the crawl deadline (--max-time {limit}) passed: {}", f.message),
             None => format!("not read before the crawl deadline (--max-time {limit}) passed"),
         };
-        Failure {
-            reason: last.as_ref().map_or(GapReason::Deadline, |f| f.reason),
-            retry: Retry::Permanent,
-            unsupported: false,
-            function_gone: false,
-            message,
-        }
+        Failure::permanent(last.as_ref().map_or(GapReason::Deadline, |f| f.reason), message)
     }
 
     /// Exponential backoff with jitter: half the step fixed, half random, so items
