@@ -182,8 +182,12 @@ fn fetch_reads_what_was_seeded() {
     }
     // The deleted role is reported where it matters: as a finding on the function.
     let out = support::run(&["--snapshot", path.to_str().unwrap(), "findings", "--format", "json"], "");
+    // A complete read leaves no input unread: the answer is whole (exit 0).
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let findings: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let missing: Vec<&Value> = findings.as_array().unwrap().iter().filter(|f| f["id"] == "missing-role").collect();
+    assert_eq!(findings["unread"], serde_json::json!([]));
+    let missing: Vec<&Value> =
+        findings["findings"].as_array().unwrap().iter().filter(|f| f["id"] == "missing-role").collect();
     assert_eq!(missing.len(), 1, "{findings}");
 }
 

@@ -81,7 +81,7 @@ fn a_missing_role_is_unknown() {
     let g = graph();
     let r = g.reach(&g.lookup("orphan").unwrap());
     assert!(r.services.is_empty());
-    assert!(r.unknown[0].contains("not in the snapshot"), "{:?}", r.unknown);
+    assert!(r.unread[0].contains("not in the snapshot"), "{:?}", r.unread);
 }
 
 #[test]
@@ -94,5 +94,5 @@ fn who_can_reach_finds_roles_by_their_policies() {
     assert_eq!(w.roles[0].functions, ["bounded"]);
     let none = g.who_can_reach("s3:DeleteObject", "arn:aws:s3:::data/report.csv");
     assert_eq!(none.roles.len(), 1, "the explicit Deny removes the bounded role: {:?}", none.roles);
-    assert!(none.unknown.iter().any(|u| u.contains("orphan") || u.contains("gone")));
+    assert!(none.unread.iter().any(|u| u.contains("orphan") || u.contains("gone")), "{:?}", none.unread);
 }

@@ -2,7 +2,7 @@
 
 use anyhow::{Result, bail};
 
-use super::{Outcome, emit, emit_json, load_graph};
+use super::{Outcome, answered, emit, emit_json, load_graph};
 use crate::cli::{Format, Global};
 use crate::graph::CanAnswer;
 use crate::policy::Context;
@@ -16,7 +16,7 @@ pub fn run(global: &Global, principal: &str, action: &str, resource: &str, pairs
         Format::Json => emit_json(&answer)?,
         Format::Text => emit(&text(&answer))?,
     }
-    Ok(Outcome::Success)
+    Ok(answered(&answer.unread))
 }
 
 /// `KEY=VALUE` pairs into a complete request context; a repeated key holds every value.
@@ -47,6 +47,9 @@ fn text(a: &CanAnswer) -> String {
     out.push_str(&format!("  result  {mark}\n"));
     for r in &a.reasons {
         out.push_str(&format!("  why     {}\n", sanitize(r)));
+    }
+    for u in &a.unread {
+        out.push_str(&format!("  unread  {}\n", sanitize(u)));
     }
     for u in &a.unknown {
         out.push_str(&format!("  unknown {}\n", sanitize(u)));

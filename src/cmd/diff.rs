@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::{Outcome, emit, emit_json, load_file};
+use super::{Outcome, answered, emit, emit_json, load_file, unknown_section};
 use crate::cli::{Format, Global};
 use crate::graph::{self, Diff, Graph};
 use crate::text::sanitize;
@@ -14,17 +14,27 @@ pub fn run(global: &Global, old: &Path, new: &Path) -> Result<Outcome> {
     if a.account_id != b.account_id {
         eprintln!("lambdascope: warning: comparing different accounts ({} and {})", a.account_id, b.account_id);
     }
-    let d = graph::diff(&Graph::build(a), &Graph::build(b));
+    let (a, b) = (Graph::build(a), Graph::build(b));
+    let d = graph::diff(&a, &b);
+    // A change hidden behind an unread input cannot be seen: say which inputs, in either.
+    let unread: Vec<String> = [("before", &a), ("after", &b)]
+        .iter()
+        .flat_map(|(when, g)| g.account_unread().into_iter().map(move |u| format!("{when}: {u}")))
+        .collect();
     match global.format {
-        Format::Json => emit_json(&d)?,
-        Format::Text => emit(&text(&d))?,
+        Format::Json => {
+            let mut value = serde_json::to_value(&d)?;
+            value["unread"] = serde_json::json!(unread);
+            emit_json(&value)?
+        }
+        Format::Text => emit(&(text(&d, unread.len()) + &unknown_section(&unread, &[])))?,
     }
-    Ok(Outcome::Success)
+    Ok(answered(&unread))
 }
 
-fn text(d: &Diff) -> String {
+fn text(d: &Diff, unread: usize) -> String {
     if d.is_empty() {
-        return "no changes\n".into();
+        return format!("{}\n", graph::none_phrase("no changes", unread));
     }
     let mut out = String::new();
     let mut section = |title: &str, lines: Vec<String>| {

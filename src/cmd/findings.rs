@@ -1,10 +1,13 @@
 //! `lambdascope findings [--min-severity S] [--fail-on S]`.
 
-use anyhow::{Result, anyhow};
+use std::collections::HashMap;
 
-use super::{Outcome, emit, emit_json, load_graph};
+use anyhow::{Result, anyhow};
+use serde_json::json;
+
+use super::{Outcome, emit, emit_json, load_graph, unknown_section};
 use crate::cli::{Format, Global};
-use crate::graph::{Finding, Severity};
+use crate::graph::{Finding, Severity, none_phrase};
 use crate::text::sanitize;
 
 pub fn run(global: &Global, min: &str, fail_on: Option<&str>) -> Result<Outcome> {
@@ -12,33 +15,40 @@ pub fn run(global: &Global, min: &str, fail_on: Option<&str>) -> Result<Outcome>
     let fail_on: Option<Severity> = fail_on.map(str::parse).transpose().map_err(|e: String| anyhow!(e))?;
     let graph = load_graph(global)?;
     let all = graph.findings();
+    let unread = graph.account_unread();
     let shown: Vec<&Finding> = all.iter().filter(|f| f.severity >= min).collect();
     match global.format {
-        Format::Json => emit_json(&shown)?,
-        Format::Text => emit(&text(&shown))?,
+        Format::Json => emit_json(&json!({"findings": shown, "unread": unread}))?,
+        Format::Text => emit(&(text(&shown, unread.len()) + &unknown_section(&unread, &[])))?,
     }
     let failed = fail_on.is_some_and(|t| all.iter().any(|f| f.severity >= t));
-    Ok(if failed { Outcome::FindingsOverThreshold } else { Outcome::Success })
+    Ok(match (failed, unread.is_empty()) {
+        (true, _) => Outcome::FindingsOverThreshold,
+        (false, false) => Outcome::PartialSnapshot,
+        (false, true) => Outcome::Success,
+    })
 }
 
 /// Findings as text. The same finding on several functions (a shared role's) prints once
-/// with every function it concerns.
-fn text(findings: &[&Finding]) -> String {
+/// with every function it concerns, where it first appears.
+fn text(findings: &[&Finding], unread: usize) -> String {
     if findings.is_empty() {
-        return "no findings\n".into();
+        return format!("{}\n", none_phrase("no findings", unread));
     }
     let mut groups: Vec<(&Finding, Vec<String>)> = Vec::new();
+    let mut index: HashMap<(Severity, &str, &str, &[String]), usize> = HashMap::new();
     for f in findings {
         let at = match &f.qualifier {
             Some(q) => format!("{}:{q}", f.function),
             None => f.function.clone(),
         };
-        match groups
-            .iter_mut()
-            .find(|(g, _)| (g.severity, g.id, &g.title, &g.evidence) == (f.severity, f.id, &f.title, &f.evidence))
-        {
-            Some((_, functions)) => functions.push(at),
-            None => groups.push((f, vec![at])),
+        let key = (f.severity, f.id, f.title.as_str(), f.evidence.as_slice());
+        match index.get(&key) {
+            Some(&i) => groups[i].1.push(at),
+            None => {
+                index.insert(key, groups.len());
+                groups.push((f, vec![at]));
+            }
         }
     }
     let mut out = String::new();

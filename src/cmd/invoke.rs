@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
-use super::{Outcome, emit, emit_json, load_graph, unknown_section};
+use super::{Outcome, answered, emit, emit_json, load_graph, unknown_section};
 use crate::cli::{Format, Global};
-use crate::graph::{Grant, Graph, Invokers, Path, Verdict, invoke_scopes};
+use crate::graph::{Grant, Graph, Invokers, Path, Verdict, invoke_scopes, none_phrase};
 use crate::text::sanitize;
 
 pub fn run(global: &Global, function: &str) -> Result<Outcome> {
@@ -15,7 +15,7 @@ pub fn run(global: &Global, function: &str) -> Result<Outcome> {
         Format::Json => emit_json(&answer)?,
         Format::Text => emit(&text(&graph, target.function, target.scope.as_ref(), &answer))?,
     }
-    Ok(Outcome::Success)
+    Ok(answered(&answer.unread))
 }
 
 pub fn symbol(v: Verdict) -> &'static str {
@@ -36,13 +36,13 @@ fn text(graph: &Graph, function: usize, only: Option<&crate::model::Scope>, answ
         out.push_str(&format!("\n{}\n", sanitize(&label)));
         let grants: Vec<&Grant> = answer.grants.iter().filter(|g| g.scope == scope).collect();
         if grants.is_empty() {
-            out.push_str("  no grants\n");
+            out.push_str(&format!("  {}\n", none_phrase("no grants", answer.unread.len())));
         }
         for g in grants {
             out.push_str(&grant_lines(g));
         }
     }
-    out.push_str(&unknown_section(&answer.unknown));
+    out.push_str(&unknown_section(&answer.unread, &answer.unknown));
     out
 }
 

@@ -29,7 +29,8 @@ pub enum Outcome {
     Success,
     /// Some input was rejected, the rest was answered (exit 3).
     PartialInput,
-    /// The account was read only in part (exit 4).
+    /// The account was read only in part, or an answer depends on inputs that were not
+    /// read (exit 4).
     PartialSnapshot,
     /// A finding reached the `--fail-on` severity (exit 5).
     FindingsOverThreshold,
@@ -105,14 +106,24 @@ pub fn emit(text: &str) -> Result<()> {
     }
 }
 
-/// The "Unknown" section of an answer: what could not be read or seen, and why.
-pub fn unknown_section(unknown: &[String]) -> String {
-    if unknown.is_empty() {
+/// The "Unknown" section of an answer: the inputs it depends on that were not read
+/// (counted: they make the answer partial), then what the snapshot cannot show at all.
+pub fn unknown_section(unread: &[String], unknown: &[String]) -> String {
+    if unread.is_empty() && unknown.is_empty() {
         return String::new();
     }
-    let mut out = String::from("\nUnknown\n");
-    for u in unknown {
+    let mut out = match unread.len() {
+        0 => String::from("\nUnknown\n"),
+        1 => String::from("\nUnknown: 1 input unread\n"),
+        n => format!("\nUnknown: {n} inputs unread\n"),
+    };
+    for u in unread.iter().chain(unknown) {
         out.push_str(&format!("  ? {}\n", crate::text::sanitize(u)));
     }
     out
+}
+
+/// How an answer ends: partial (exit 4) when an input it depends on was not read.
+pub fn answered(unread: &[String]) -> Outcome {
+    if unread.is_empty() { Outcome::Success } else { Outcome::PartialSnapshot }
 }

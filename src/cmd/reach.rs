@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
-use super::{Outcome, emit, emit_json, load_graph, unknown_section};
+use super::{Outcome, answered, emit, emit_json, load_graph, unknown_section};
 use crate::cli::{Format, Global};
-use crate::graph::{Reach, ServiceReach, WhoCanReach};
+use crate::graph::{Reach, ServiceReach, WhoCanReach, none_phrase};
 use crate::text::sanitize;
 
 /// Past this many services a role is summarised rather than listed (`--all` lists).
@@ -35,7 +35,7 @@ pub fn run(global: &Global, function: &str, all: bool) -> Result<Outcome> {
         Format::Json => emit_json(&answer)?,
         Format::Text => emit(&text(&answer, all))?,
     }
-    Ok(Outcome::Success)
+    Ok(answered(&answer.unread))
 }
 
 pub fn run_reverse(global: &Global, action: &str, resource: &str) -> Result<Outcome> {
@@ -45,7 +45,7 @@ pub fn run_reverse(global: &Global, action: &str, resource: &str) -> Result<Outc
         Format::Json => emit_json(&answer)?,
         Format::Text => emit(&reverse_text(&answer))?,
     }
-    Ok(Outcome::Success)
+    Ok(answered(&answer.unread))
 }
 
 fn text(r: &Reach, all: bool) -> String {
@@ -54,8 +54,9 @@ fn text(r: &Reach, all: bool) -> String {
     out.push_str(&format!("  boundary  {}\n", r.boundary_arn.as_deref().map(sanitize).unwrap_or("none".into())));
     if r.everything {
         out.push_str("\n  EVERY action of every service, on every resource (an administrator role)\n");
-    } else if r.services.is_empty() && r.unknown.is_empty() {
-        out.push_str("\n  nothing: no statement allows any action\n");
+    } else if r.services.is_empty() {
+        let nothing = none_phrase("nothing: no statement allows any action", r.unread.len());
+        out.push_str(&format!("\n  {nothing}\n"));
     }
     if !r.everything && r.services.len() > BROAD && !all {
         out.push_str(&broad_lines(r));
@@ -75,7 +76,7 @@ fn text(r: &Reach, all: bool) -> String {
     if !conditional.is_empty() {
         out.push_str(&format!("\n  with conditions: {}\n", sanitize(&conditional.join("; "))));
     }
-    out.push_str(&unknown_section(&r.unknown));
+    out.push_str(&unknown_section(&r.unread, &r.unknown));
     out
 }
 
@@ -140,7 +141,7 @@ fn service_lines(s: &ServiceReach, all: bool) -> String {
 fn reverse_text(r: &WhoCanReach) -> String {
     let mut out = format!("Functions whose role allows {} on {}\n", sanitize(&r.action), sanitize(&r.resource));
     if r.roles.is_empty() {
-        out.push_str("  none\n");
+        out.push_str(&format!("  {}\n", none_phrase("none", r.unread.len())));
     }
     for row in &r.roles {
         let mark = if row.decision == crate::policy::Decision::Allowed { "✔ allowed    " } else { "? conditional" };
@@ -155,6 +156,6 @@ fn reverse_text(r: &WhoCanReach) -> String {
             }
         }
     }
-    out.push_str(&unknown_section(&r.unknown));
+    out.push_str(&unknown_section(&r.unread, &r.unknown));
     out
 }

@@ -15,7 +15,8 @@ pub fn run(global: &Global) -> Result<Outcome> {
         Format::Text => text_summary(&snap, &source),
     };
     emit(&out)?;
-    Ok(Outcome::Success)
+    // The summary covers the whole account: any gap makes it partial.
+    Ok(if snap.gaps.is_empty() { Outcome::Success } else { Outcome::PartialSnapshot })
 }
 
 fn source_label(source: &SnapshotSource) -> String {

@@ -6,7 +6,6 @@
 use serde::Serialize;
 
 use super::Graph;
-use super::invoke::scope_arn;
 use super::principals::PrincipalInfo;
 use crate::model::Scope;
 use crate::policy::{self, Caller, Context, Decision, Evaluation, Named, Policies, Request, StatementRef, arn};
@@ -20,7 +19,10 @@ pub struct CanAnswer {
     pub decision: String,
     pub deciding: Vec<StatementRef>,
     pub reasons: Vec<String>,
-    /// What the answer could not take into account.
+    /// Inputs of this answer that were not read (the principal's policies, the function's
+    /// resource policy): while any remain, the decision may be wrong.
+    pub unread: Vec<String>,
+    /// What the snapshot cannot show (another account's policies, a non-Lambda resource's own policy).
     pub unknown: Vec<String>,
 }
 
@@ -84,12 +86,23 @@ impl Graph {
         let caller = Caller::parse(principal)?;
         let ctx = policy::with_request_keys(context, &caller, resource);
         let mut unknown = Vec::new();
-        let (resource_policy, lambda) = self.resource_policy(resource, &mut unknown);
+        let mut unread = Vec::new();
+        let (resource_policy, lambda) = self.resource_policy(resource, &mut unread, &mut unknown);
         let info = self.principal_for(&caller);
         let (identity, boundary) = info.map(|p| self.identity_policies(p)).unwrap_or_default();
         if let Some(p) = info {
-            unknown.extend(p.unknown.iter().cloned());
+            unread.extend(p.unknown.iter().cloned());
         }
+        let answer = |decision: &str, eval: &Evaluation, lead: Vec<String>, unknown: Vec<String>| CanAnswer {
+            principal: principal.into(),
+            action: action.into(),
+            resource: resource.into(),
+            decision: decision.into(),
+            deciding: eval.deciding.clone(),
+            reasons: [lead, eval.reasons.clone()].concat(),
+            unread: unread.clone(),
+            unknown,
+        };
         let decide = |identity: Vec<Named>| {
             let policies = Policies {
                 identity,
@@ -111,15 +124,8 @@ impl Graph {
             let allow_all = super::grants::allow_all();
             let with = decide(vec![Named { name: "any identity allow", policy: allow_all }]);
             if without.decision != with.decision {
-                return Ok(self.answer(
-                    principal,
-                    action,
-                    resource,
-                    "unknown",
-                    &with,
-                    vec![format!("it depends: {why}; if they allow it: {}", with.decision.as_str())],
-                    unknown,
-                ));
+                let lead = vec![format!("it depends: {why}; if they allow it: {}", with.decision.as_str())];
+                return Ok(answer("unknown", &with, lead, unknown));
             }
             with
         } else {
@@ -132,65 +138,43 @@ impl Graph {
                 resource,
                 if eval.decision == Decision::Allowed { "deny it" } else { "allow it" }
             );
-            return Ok(self.answer(
-                principal,
-                action,
-                resource,
-                "unknown",
-                &eval,
-                vec![format!("if it has none: {}", eval.decision.as_str())],
-                [unknown, vec![note]].concat(),
-            ));
+            let lead = vec![format!("if it has none: {}", eval.decision.as_str())];
+            return Ok(answer("unknown", &eval, lead, [unknown, vec![note]].concat()));
         }
-        Ok(self.answer(principal, action, resource, eval.decision.as_str(), &eval, Vec::new(), unknown))
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn answer(
-        &self,
-        principal: &str,
-        action: &str,
-        resource: &str,
-        decision: &str,
-        eval: &Evaluation,
-        lead: Vec<String>,
-        unknown: Vec<String>,
-    ) -> CanAnswer {
-        CanAnswer {
-            principal: principal.into(),
-            action: action.into(),
-            resource: resource.into(),
-            decision: decision.into(),
-            deciding: eval.deciding.clone(),
-            reasons: [lead, eval.reasons.clone()].concat(),
-            unknown,
-        }
+        Ok(answer(eval.decision.as_str(), &eval, Vec::new(), unknown))
     }
 
     /// The resource policy of a Lambda function scope in this snapshot; `true` when the
     /// resource is such a scope (so its policy, or its lack of one, is known).
-    fn resource_policy(&self, resource: &str, unknown: &mut Vec<String>) -> (Option<&policy::Policy>, bool) {
+    fn resource_policy(
+        &self,
+        resource: &str,
+        unread: &mut Vec<String>,
+        unknown: &mut Vec<String>,
+    ) -> (Option<&policy::Policy>, bool) {
         let is_function = arn::split(resource).is_some_and(|p| p[2] == "lambda" && p[5].starts_with("function:"));
         if !is_function {
             return (None, false);
         }
         let Ok(target) = self.lookup(resource) else {
-            unknown.push(format!("{resource} is not a function in this snapshot"));
+            match self.gap(&["lambda:ListFunctions"], "*") {
+                Some(gap) => unread.push(super::describe_gap(gap)),
+                None => unknown.push(format!("{resource} is not a function in this snapshot")),
+            }
             return (None, false);
         };
         let f = self.function(target.function);
         let scope = target.scope.unwrap_or(Scope::Unqualified);
         let text = f.scopes().into_iter().find(|(s, _)| *s == scope).and_then(|(_, p)| p);
-        if let Some(gap) = self.gap(&["lambda:GetPolicy"], &scope_arn(f, &scope)) {
-            unknown.push(format!("the function's resource policy could not be read ({})", super::gap_reason(gap)));
+        let missing = self.scope_policy_unread(f, &scope);
+        if !missing.is_empty() {
+            unread.extend(missing);
             return (None, false);
         }
         match text.map(|t| &t.parsed) {
             Some(Ok(p)) => (Some(p), true),
-            Some(Err(e)) => {
-                unknown.push(format!("the function's resource policy could not be parsed ({e})"));
-                (None, false)
-            }
+            // Counted in `scope_policy_unread` above.
+            Some(Err(_)) => (None, false),
             None => (None, true),
         }
     }

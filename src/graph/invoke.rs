@@ -113,6 +113,10 @@ pub struct Grant {
 pub struct Invokers {
     pub function: String,
     pub grants: Vec<Grant>,
+    /// Inputs this answer depends on that were not read: while any remain, a grant may be
+    /// missing from `grants`.
+    pub unread: Vec<String>,
+    /// What the snapshot cannot show at all (the organisation's SCPs and RCPs).
     pub unknown: Vec<String>,
 }
 
@@ -186,51 +190,21 @@ impl Graph {
         let wanted = |s: &Scope| target.scope.as_ref().is_none_or(|t| t == s);
         let mut grants: Vec<Grant> =
             self.direct_grants(target.function).iter().filter(|g| wanted(&g.scope)).cloned().collect();
-        let mut unknown = Vec::new();
         for (scope, policy) in ordered_scopes(f).into_iter().filter(|(s, _)| wanted(s)) {
-            let resource = scope_arn(f, &scope);
-            if let Some(gap) = self.gap(&["lambda:GetPolicy"], &resource) {
-                unknown.push(format!(
-                    "resource policy of {}: unknown ({})",
-                    scope_label(f, &scope),
-                    super::gap_reason(gap)
-                ));
-            }
-            if let Some(Err(e)) = policy.map(|p| &p.parsed) {
-                unknown.push(format!("resource policy of {}: could not be parsed ({e})", scope_label(f, &scope)));
-            }
             grants.extend(self.identity_grants(f, &scope, policy.and_then(|p| p.parsed.as_ref().ok())));
         }
-        unknown.extend(self.unknown_sources(f));
         grants.sort_by_key(|g| (scope_rank(&g.scope), g.path));
-        Invokers { function: scope_arn(f, target.scope.as_ref().unwrap_or(&Scope::Unqualified)), grants, unknown }
-    }
-
-    fn unknown_sources(&self, f: &Function) -> Vec<String> {
-        let mut out = Vec::new();
-        let url_ops = ["lambda:ListFunctionUrlConfigs", "lambda:GetFunctionUrlConfig"];
-        if let Some(gap) = self
-            .snapshot
-            .gaps
-            .iter()
-            .find(|g| url_ops.contains(&g.operation.as_str()) && g.resource.starts_with(&f.arn))
-        {
-            out.push(format!("function URLs: unknown ({})", super::gap_reason(gap)));
+        let mut unread = self.function_unread(f, target.scope.as_ref());
+        unread.extend(self.gap(&["lambda:ListEventSourceMappings"], "*").map(super::describe_gap));
+        unread.extend(self.identity_unread());
+        let unknown =
+            vec!["service control and resource control policies of the organisation: unknown (not read)".into()];
+        Invokers {
+            function: scope_arn(f, target.scope.as_ref().unwrap_or(&Scope::Unqualified)),
+            grants,
+            unread,
+            unknown,
         }
-        if let Some(gap) = self.gap(&["lambda:ListEventSourceMappings"], "*") {
-            out.push(format!("event sources: unknown ({})", super::gap_reason(gap)));
-        }
-        let identity_ops = ["iam:ListUsers", "iam:ListGroups", "iam:ListRoles"];
-        let missing: Vec<String> =
-            identity_ops.iter().filter_map(|op| self.gap(&[op], "*")).map(super::gap_reason).collect();
-        if !missing.is_empty() {
-            out.push(format!("identity-based callers: partly unknown ({})", missing.join("; ")));
-        }
-        for p in self.principals.iter().filter(|p| !p.unknown.is_empty()) {
-            out.push(format!("identity policies of {}: partly unknown ({})", p.arn, p.unknown.join("; ")));
-        }
-        out.push("service control and resource control policies of the organisation: unknown (not read)".into());
-        out
     }
 
     /// Principals in this account whose identity policies allow invoking the scope.

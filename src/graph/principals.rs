@@ -28,10 +28,17 @@ pub struct PrincipalInfo {
     /// Identity policies: a label (`inline policy x`, a managed policy ARN) and where it is.
     policies: Vec<(String, Loc)>,
     boundary: Option<(String, Loc)>,
-    /// Policies this principal uses that the snapshot does not hold or could not parse.
+    /// What about this principal's policies could not be read or parsed, in full sentences
+    /// (a gap is worded as `inputs::describe` words it).
     pub unknown: Vec<String>,
     /// Some identity statement allows `lambda:InvokeFunction` on something.
     pub may_invoke: bool,
+}
+
+impl PrincipalInfo {
+    pub fn source_is_role(&self) -> bool {
+        matches!(self.source, PrincipalSource::Role(_))
+    }
 }
 
 impl Graph {
@@ -78,18 +85,16 @@ pub(super) fn collect(g: &Graph) -> Vec<PrincipalInfo> {
     for (ui, u) in s.users.iter().enumerate() {
         let mut inline = inline_locs(&u.inline_policies, |p| Loc::UserInline(ui, p));
         let mut attached = u.attached_policy_arns.clone();
+        let mut group_gaps = Vec::new();
         for (gi, group) in s.groups.iter().enumerate().filter(|(_, gr)| u.groups.contains(&gr.name)) {
             inline.extend(inline_locs(&group.inline_policies, |p| Loc::GroupInline(gi, p)));
             attached.extend(group.attached_policy_arns.iter().cloned());
+            group_gaps.extend(g.principal_gaps(&group.arn));
         }
-        out.push(principal(
-            g,
-            &u.arn,
-            PrincipalSource::User(ui),
-            inline,
-            &attached,
-            u.permission_boundary_arn.as_deref(),
-        ));
+        let mut user =
+            principal(g, &u.arn, PrincipalSource::User(ui), inline, &attached, u.permission_boundary_arn.as_deref());
+        user.unknown.extend(group_gaps);
+        out.push(user);
     }
     out
 }
@@ -106,11 +111,12 @@ fn principal(
     attached: &[String],
     boundary: Option<&str>,
 ) -> PrincipalInfo {
-    let mut unknown = Vec::new();
-    let managed = |arn: &str, unknown: &mut Vec<String>| match g.managed.get(arn) {
-        Some(&m) => Some((format!("managed policy {arn}"), Loc::Managed(m))),
+    // Everything about this principal that could not be read or used, in full sentences.
+    let mut unknown = g.principal_gaps(arn);
+    let managed = |policy: &str, unknown: &mut Vec<String>| match g.managed.get(policy) {
+        Some(&m) => Some((format!("managed policy {policy}"), Loc::Managed(m))),
         None => {
-            unknown.push(format!("managed policy {arn} was not read"));
+            unknown.extend(g.missing_policy(policy, arn));
             None
         }
     };
@@ -120,7 +126,7 @@ fn principal(
     let boundary = boundary.and_then(|b| managed(b, &mut unknown));
     for (label, loc) in policies.iter().chain(&boundary) {
         if let Err(e) = &g.text(*loc).parsed {
-            unknown.push(format!("{label} could not be parsed: {e}"));
+            unknown.push(format!("{label} of {arn} could not be parsed ({e}): its permissions are partly unknown"));
         }
     }
     let may_invoke = policies.iter().filter_map(|(_, loc)| g.parsed(*loc)).any(|p| {

@@ -73,6 +73,10 @@ pub struct Reach {
     pub denied: Vec<String>,
     /// Allows every action of every service.
     pub everything: bool,
+    /// The role's policies that were not read (or could not be parsed): while any remain,
+    /// the role may reach more than `services` shows.
+    pub unread: Vec<String>,
+    /// Other caveats (actions the catalog does not know).
     pub unknown: Vec<String>,
     /// Every allowed catalog action (what `services` groups).
     #[serde(skip)]
@@ -137,10 +141,8 @@ impl Graph {
 
     fn role_reach(&self, function: String, role_arn: String) -> Reach {
         let Some(p) = self.principal(&role_arn) else {
-            let why = match self.gap(&["iam:GetRole"], &role_arn) {
-                Some(gap) => format!("the execution role {role_arn} could not be read ({})", super::gap_reason(gap)),
-                None => format!("the execution role {role_arn} is not in the snapshot"),
-            };
+            // A role that does not exist reaches nothing (the function cannot even run).
+            let unread = self.missing_role(&role_arn).into_iter().collect();
             return Reach {
                 function,
                 role_arn,
@@ -149,13 +151,15 @@ impl Graph {
                 services: Vec::new(),
                 denied: Vec::new(),
                 everything: false,
-                unknown: vec![why],
+                unread,
+                unknown: Vec::new(),
                 allowed: ActionSet::empty(Catalog::embedded().actions.len()),
             };
         };
         let boundary_arn = self.role(&role_arn).and_then(|r| r.permission_boundary_arn.clone());
         let (identity, boundary) = self.identity_policies(p);
-        let mut unknown = p.unknown.clone();
+        let unread = p.unknown.clone();
+        let mut unknown = Vec::new();
         let catalog = Catalog::embedded();
         let mut statements = Vec::new();
         let mut allowed = ActionSet::empty(catalog.actions.len());
@@ -210,6 +214,7 @@ impl Graph {
             services: group(catalog, &allowed, &allows),
             denied: removed.iter().map(|i| catalog.full_name(i)).collect(),
             everything,
+            unread,
             unknown,
             allowed,
         }
@@ -225,12 +230,14 @@ impl Graph {
             }
         }
         let mut rows = Vec::new();
-        let mut unknown = Vec::new();
+        let mut unread: Vec<String> =
+            self.gap(&["lambda:ListFunctions"], "*").map(super::describe_gap).into_iter().collect();
         for (role, functions) in by_role {
             let Some(p) = self.principal(&role) else {
-                unknown.push(format!("{role} (used by {}): not in the snapshot", functions.join(", ")));
+                unread.extend(self.missing_role(&role).map(|why| format!("{why} (used by {})", functions.join(", "))));
                 continue;
             };
+            unread.extend(p.unknown.iter().cloned());
             let Ok(caller) = Caller::parse(&role) else { continue };
             let (identity, boundary) = self.identity_policies(p);
             let ctx = policy::with_request_keys(Context::open(), &caller, resource);
@@ -246,10 +253,12 @@ impl Graph {
                 });
             }
         }
-        unknown.push(format!(
+        let unknown = vec![format!(
             "the resource's own policy (if {resource} has one) is not read: a Deny there would still apply"
-        ));
-        WhoCanReach { action: action.to_string(), resource: resource.to_string(), roles: rows, unknown }
+        )];
+        unread.sort();
+        unread.dedup();
+        WhoCanReach { action: action.to_string(), resource: resource.to_string(), roles: rows, unread, unknown }
     }
 }
 
@@ -267,6 +276,8 @@ pub struct WhoCanReach {
     pub action: String,
     pub resource: String,
     pub roles: Vec<RoleReach>,
+    /// Roles and listings not read: while any remain, a function may be missing from `roles`.
+    pub unread: Vec<String>,
     pub unknown: Vec<String>,
 }
 

@@ -204,6 +204,7 @@ pub fn explain_rows(
         out.extend(
             a.reasons.iter().map(|r| Row::text(vec![("  why        ".into(), Tone::Dim), (s(r), Tone::Normal)])),
         );
+        out.extend(a.unread.iter().map(|u| Row::text(vec![("  unread     ".into(), Tone::Dim), (s(u), Tone::Warn)])));
         out.extend(a.unknown.iter().map(|u| Row::text(vec![("  unknown    ".into(), Tone::Dim), (s(u), Tone::Warn)])));
     }
     out

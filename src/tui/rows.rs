@@ -166,7 +166,8 @@ pub fn invoker_rows(graph: &Graph, function: usize) -> Vec<Row> {
         let mut grants: Vec<_> = answer.grants.iter().filter(|g| g.scope == scope).collect();
         grants.sort_by_key(|g| g.path);
         if grants.is_empty() {
-            out.push(Row::plain("    no grants", Tone::Dim));
+            let none = crate::graph::none_phrase("no grants", answer.unread.len());
+            out.push(Row::plain(format!("    {none}"), if answer.unread.is_empty() { Tone::Dim } else { Tone::Warn }));
         }
         for g in grants {
             let (mark, tone) = verdict_mark(g.decision);
@@ -194,10 +195,22 @@ pub fn invoker_rows(graph: &Graph, function: usize) -> Vec<Row> {
             });
         }
     }
-    if !answer.unknown.is_empty() {
-        out.push(Row::plain("unknown", Tone::Header));
-        out.extend(answer.unknown.iter().map(|u| Row::plain(format!("  ? {}", s(u)), Tone::Warn)));
+    out.extend(unknown_rows(&answer.unread, &answer.unknown));
+    out
+}
+
+/// What an answer could not see: its unread inputs (counted), then other unknowns.
+fn unknown_rows(unread: &[String], unknown: &[String]) -> Vec<Row> {
+    if unread.is_empty() && unknown.is_empty() {
+        return Vec::new();
     }
+    let header = match unread.len() {
+        0 => "unknown".to_string(),
+        1 => "unknown: 1 input unread".to_string(),
+        n => format!("unknown: {n} inputs unread"),
+    };
+    let mut out = vec![Row::plain(header, Tone::Header)];
+    out.extend(unread.iter().chain(unknown).map(|u| Row::plain(format!("  ? {}", s(u)), Tone::Warn)));
     out
 }
 
@@ -213,6 +226,9 @@ pub fn reach_rows(graph: &Graph, function: usize) -> Vec<Row> {
     ];
     if r.everything {
         out.push(Row::plain("! EVERY action of every service, on every resource (administrator)", Tone::Bad));
+    } else if r.services.is_empty() {
+        let nothing = crate::graph::none_phrase("nothing: no statement allows any action", r.unread.len());
+        out.push(Row::plain(nothing, if r.unread.is_empty() { Tone::Dim } else { Tone::Warn }));
     } else {
         for sr in &r.services {
             let levels: Vec<String> =
@@ -251,7 +267,7 @@ pub fn reach_rows(graph: &Graph, function: usize) -> Vec<Row> {
     if !r.denied.is_empty() {
         out.push(Row::plain(format!("✖ denied everywhere: {}", r.denied.join(", ")), Tone::Bad));
     }
-    out.extend(r.unknown.iter().map(|u| Row::plain(format!("? {}", s(u)), Tone::Warn)));
+    out.extend(unknown_rows(&r.unread, &r.unknown));
     out
 }
 
