@@ -205,3 +205,46 @@ fn unknown_functions_get_suggestions() {
         "{err}"
     );
 }
+
+#[test]
+fn json_output_carries_no_raw_control_bidi_or_separator_characters() {
+    let hostile = "Evil\u{9b}2J\u{7f}\u{202e}gnp.exe\u{2028}\u{2066}\u{85}";
+    let mut snap = lambdascope::model::Snapshot::from_json(lambdascope::demo::JSON).unwrap();
+    let f = snap.functions.iter_mut().find(|f| f.name == "public-webhook").unwrap();
+    let escaped: String = hostile
+        .chars()
+        .map(|c| if c.is_ascii() && !c.is_control() { c.to_string() } else { format!("\\u{:04x}", c as u32) })
+        .collect();
+    let raw = f.policy.as_ref().unwrap().raw.replace("PublicInvoke", &escaped);
+    f.policy = Some(lambdascope::model::PolicyText::new(raw));
+    f.description = hostile.into();
+    snap.gaps[0].message = hostile.into();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.json");
+    std::fs::write(&path, snap.to_json()).unwrap();
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        written.chars().all(|c| c == '\n' || !lambdascope::text::is_unsafe(c)),
+        "the snapshot file itself is inert"
+    );
+    let path = path.to_str().unwrap();
+    for args in
+        [vec!["who-can-invoke", "public-webhook"], vec!["findings"], vec!["summary"], vec!["reach", "public-webhook"]]
+    {
+        let mut all = vec!["--snapshot", path, "--format", "json"];
+        all.extend(args.iter().copied());
+        let out = run(&all, "");
+        answered(&out, &args);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.trim_end().chars().all(|c| !lambdascope::text::is_unsafe(c)),
+            "{args:?}: raw unsafe text: {stdout}"
+        );
+        let v: Value = serde_json::from_str(&stdout).unwrap();
+        if args[0] == "who-can-invoke" {
+            let sids: Vec<&str> =
+                v["grants"].as_array().unwrap().iter().filter_map(|g| g["statement_id"].as_str()).collect();
+            assert!(sids.contains(&hostile), "the JSON still holds the exact string: {sids:?}");
+        }
+    }
+}

@@ -84,7 +84,12 @@ fn answer(method: &str, target: &str, body: &str, seen: usize) -> (u16, Vec<(&'s
         ("/2015-03-31/functions/f1/policy", _) if qualifier.is_empty() && seen < 2 => {
             error(429, "TooManyRequestsException", "Rate exceeded")
         }
-        ("/2015-03-31/functions", "p3") => json_ok(json!({"Functions": [function("f1", "2"), function("f2", "1")]})),
+        ("/2015-03-31/functions", "p3") => {
+            // An answer that contradicts itself: f5's ARN names another account.
+            let mut stray = function("f5", "$LATEST");
+            stray["FunctionArn"] = json!("arn:aws:lambda:us-east-1:999999999999:function:f5:$LATEST");
+            json_ok(json!({"Functions": [function("f1", "2"), function("f2", "1"), stray]}))
+        }
         ("/2015-03-31/functions/f1/aliases", "") => json_ok(json!({"Aliases": [{"Name": "a1", "FunctionVersion": "1",
             "AliasArn": format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:f1:a1")}], "NextMarker": "x"})),
         ("/2015-03-31/functions/f1/aliases", "x") => json_ok(json!({"Aliases": [{"Name": "a2", "FunctionVersion": "2",
@@ -229,6 +234,9 @@ fn every_page_of_every_listing_is_read() {
     // A GetRole answer with no role in it is a gap, not a silent skip.
     let role = format!("arn:aws:iam::{ACCOUNT}:role/exec");
     assert!(gap("iam:GetRole", &role).message.contains("no role"), "{:?}", snap.gaps);
+    // An inconsistent answer is not written (the file would not load): it is a gap.
+    let stray = gap("lambda:ListFunctions", "arn:aws:lambda:us-east-1:999999999999:function:f5");
+    assert!(stray.message.starts_with("the answer could not be used"), "{stray:?}");
     // IAM denied: the per-entity listings say so.
     assert_eq!(gap("iam:ListRoles", "*").reason, GapReason::AccessDenied);
 
@@ -277,7 +285,7 @@ fn a_function_asked_for_is_read_next() {
             }
             seen
         });
-    assert_eq!(order, ["f1", "f3", "f2", "f4"]);
+    assert_eq!(order, ["f1", "f3", "f2", "f4", "f5"]);
 }
 
 #[test]

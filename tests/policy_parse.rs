@@ -3,6 +3,8 @@
 //! text is kept in the snapshot model.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use lambdascope::model::PolicyText;
 use lambdascope::policy::{Effect, PrincipalEntry, parse};
 
@@ -110,4 +112,21 @@ fn unparsable_policy_keeps_its_raw_text() {
     assert!(json["error"].as_str().unwrap().contains("Effect"));
     let back: PolicyText = serde_json::from_value(json).unwrap();
     assert_eq!(back, p);
+}
+
+#[test]
+fn a_document_with_a_repeated_key_is_rejected_by_name() {
+    let text =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Effect":"Allow"}]}"#;
+    let e = lambdascope::policy::parse(text).unwrap_err().to_string();
+    assert!(e.contains("Statement[0].Effect: the key \"Effect\" appears twice"), "{e}");
+    // Through simulate, inline or as a string, the case file is refused with the same words.
+    let case = format!(
+        r#"{{"principal":"arn:aws:iam::123456789012:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k",
+            "identity_policies":[{text}]}}"#
+    );
+    let out = support::run(&["simulate", "-"], &case);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("identity_policies[0].Statement[0].Effect: the key \"Effect\" appears twice"), "{err}");
 }

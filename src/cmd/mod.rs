@@ -78,7 +78,7 @@ pub fn load_graph(global: &Global) -> Result<crate::graph::Graph> {
 
 /// JSON for scripts: one document, one line.
 pub fn emit_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    emit(&(serde_json::to_string(value).context("cannot encode the answer")? + "\n"))
+    emit(&(crate::text::json(value).context("cannot encode the answer")? + "\n"))
 }
 
 pub fn load_file(path: &Path) -> Result<Snapshot> {

@@ -25,6 +25,10 @@ struct Case {
 
 pub fn run(file: &Path, format: Format) -> Result<Outcome> {
     let text = read_input(file)?;
+    // A policy given inline as an object would lose a repeated key to the JSON parser.
+    if let Some(duplicate) = policy::duplicate_key(&text) {
+        bail!("{}: {duplicate}", file.display());
+    }
     let value: Value = match serde_json::from_str(&text) {
         Ok(v) => v,
         Err(e) => bail!("{}: invalid JSON at line {}, column {}: {e}", file.display(), e.line(), e.column()),
@@ -52,7 +56,7 @@ pub fn run(file: &Path, format: Format) -> Result<Outcome> {
                 let label = case_label(number, name);
                 eprintln!("lambdascope: {}: {}", sanitize(&label), sanitize(&message));
                 if format == Format::Json {
-                    out.push_str(&(json!({"case": number, "name": name, "error": message}).to_string() + "\n"));
+                    out.push_str(&json_text(&json!({"case": number, "name": name, "error": message})));
                 }
             }
         }
@@ -167,15 +171,18 @@ fn parse_context(obj: &Map<String, Value>) -> Result<Context, String> {
 }
 
 fn json_line(number: usize, name: Option<&str>, eval: &Evaluation) -> String {
-    json!({
+    json_text(&json!({
         "case": number,
         "name": name,
         "decision": eval.decision.as_str(),
         "deciding_statements": eval.deciding,
         "reasons": eval.reasons,
-    })
-    .to_string()
-        + "\n"
+    }))
+}
+
+/// One JSON line, inert like every other output.
+fn json_text(value: &Value) -> String {
+    crate::text::json(value).unwrap_or_default() + "\n"
 }
 
 fn text_block(number: usize, name: Option<&str>, case: &Case, eval: &Evaluation) -> String {

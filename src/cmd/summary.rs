@@ -32,7 +32,7 @@ fn json_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
     value["source"] = json!(source_label(source));
     value["gap_list"] = serde_json::to_value(&snap.gaps).unwrap_or_default();
     value["absent_list"] = serde_json::to_value(&snap.absent).unwrap_or_default();
-    value.to_string() + "\n"
+    crate::text::json(&value).unwrap_or_default() + "\n"
 }
 
 /// "unknown (access denied: iam:ListUsers, iam:ListGroups)" when the snapshot could not

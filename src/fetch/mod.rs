@@ -112,6 +112,8 @@ pub enum Event {
 pub enum FetchError {
     #[error("no AWS region configured: pass --region or set AWS_REGION (or a region in your profile)")]
     NoRegion,
+    #[error("the account's answers cannot be used: {0}")]
+    Inconsistent(String),
     #[error(
         "cannot identify the account (sts:GetCallerIdentity failed: {0}); check your credentials, region and endpoint"
     )]
@@ -238,6 +240,10 @@ pub async fn fetch_with_priority(
 
     snap.gaps = std::mem::take(&mut *ctx.gaps.lock().unwrap_or_else(|p| p.into_inner()));
     snap.absent = std::mem::take(&mut *ctx.absent.lock().unwrap_or_else(|p| p.into_inner()));
+    // What is written must load: anything that breaks the loader's rules becomes a gap.
+    for gap in snap.quarantine().map_err(|e| FetchError::Inconsistent(e.to_string()))? {
+        ctx.emit(Event::Gap(gap));
+    }
     snap.normalize();
     Ok(Fetched {
         snapshot: snap,

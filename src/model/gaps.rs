@@ -29,6 +29,7 @@ impl GapReason {
 
 /// Something that could not be read: which operation, on what, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Gap {
     pub operation: String,
     pub resource: String,
@@ -60,6 +61,7 @@ impl AbsentKind {
 
 /// Something the account refers to that the service says does not exist.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Absent {
     pub kind: AbsentKind,
     pub arn: String,

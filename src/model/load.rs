@@ -2,13 +2,10 @@
 //! invariants the rest of the program relies on. Writing sorts everything so two
 //! snapshots of the same account diff cleanly.
 
-use std::collections::HashSet;
-
 use serde::Deserialize;
 use thiserror::Error;
 
 use super::{FORMAT_VERSION, Snapshot};
-use crate::policy::arn;
 
 #[derive(Debug, Error)]
 pub enum LoadError {
@@ -72,40 +69,7 @@ impl Snapshot {
         let mut sorted = self.clone();
         sorted.normalize();
         // Serialising plain data into a String cannot fail.
-        serde_json::to_string_pretty(&sorted).unwrap_or_default() + "\n"
-    }
-
-    /// Checks the invariants later stages rely on.
-    pub fn validate(&self) -> Result<(), LoadError> {
-        let bad = |m: String| Err(LoadError::Invalid(m));
-        if self.account_id.len() != 12 || !self.account_id.bytes().all(|b| b.is_ascii_digit()) {
-            return bad(format!("account_id \"{}\" is not a 12-digit account id", self.account_id));
-        }
-        if self.region.is_empty() {
-            return bad("region is empty".into());
-        }
-        let mut names = HashSet::new();
-        for f in &self.functions {
-            if f.name.is_empty() {
-                return bad("a function has an empty name".into());
-            }
-            if !names.insert(f.name.as_str()) {
-                return bad(format!("function \"{}\" appears twice", f.name));
-            }
-            if arn::split(&f.arn).is_none() {
-                return bad(format!("function \"{}\" has an invalid ARN \"{}\"", f.name, f.arn));
-            }
-        }
-        let mut roles = HashSet::new();
-        for r in &self.roles {
-            if arn::split(&r.arn).is_none() {
-                return bad(format!("role \"{}\" has an invalid ARN \"{}\"", r.name, r.arn));
-            }
-            if !roles.insert(r.arn.as_str()) {
-                return bad(format!("role \"{}\" appears twice", r.arn));
-            }
-        }
-        Ok(())
+        crate::text::json_pretty(&sorted).unwrap_or_default() + "\n"
     }
 
     /// Sorts every list whose order carries no meaning (layer order does, and is kept).

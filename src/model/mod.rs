@@ -8,6 +8,7 @@
 mod gaps;
 mod load;
 mod policy_text;
+mod validate;
 
 use std::collections::BTreeMap;
 
@@ -22,6 +23,7 @@ pub use policy_text::PolicyText;
 pub const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Snapshot {
     pub format_version: u32,
     pub account_id: String,
@@ -59,6 +61,7 @@ fn default_partition() -> String {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Function {
     pub name: String,
     /// The unqualified ARN.
@@ -92,6 +95,7 @@ pub struct Function {
 
 /// A published version. Its configuration, role included, is frozen at publish time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FunctionVersion {
     pub version: String,
     pub arn: String,
@@ -111,6 +115,7 @@ pub struct FunctionVersion {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Alias {
     pub name: String,
     pub arn: String,
@@ -136,6 +141,7 @@ pub enum UrlAuthType {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UrlConfig {
     /// The alias the URL is attached to (`None`: the unqualified function).
     #[serde(default)]
@@ -145,6 +151,7 @@ pub struct UrlConfig {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EventSourceMapping {
     pub uuid: String,
     /// `None` for sources without an ARN (self-managed Kafka).
@@ -167,12 +174,14 @@ impl EventSourceMapping {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct InlinePolicy {
     pub name: String,
     pub document: PolicyText,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Role {
     pub arn: String,
     pub name: String,
@@ -194,6 +203,7 @@ fn root_path() -> String {
 
 /// A managed policy and the document of its default version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ManagedPolicy {
     pub arn: String,
     pub name: String,
@@ -202,6 +212,7 @@ pub struct ManagedPolicy {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct User {
     pub arn: String,
     pub name: String,
@@ -219,6 +230,7 @@ pub struct User {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Group {
     pub arn: String,
     pub name: String,

@@ -28,6 +28,7 @@ impl PolicyText {
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Repr {
     raw: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,6 +13,7 @@ mod explain;
 pub mod parse;
 pub mod pattern;
 pub mod principal;
+mod strict;
 pub mod tri;
 
 pub use context::{Context, Lookup};
@@ -20,4 +21,5 @@ pub use document::{Condition, Effect, Policy, PrincipalEntry, Principals, Statem
 pub use eval::{Decision, Evaluation, Named, Pending, Policies, Request, StatementRef, evaluate, with_request_keys};
 pub use parse::{PolicyError, decode_document, parse, parse_value};
 pub use principal::{Caller, MatchKind};
+pub use strict::duplicate_key;
 pub use tri::Tri;

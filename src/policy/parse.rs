@@ -36,6 +36,9 @@ pub fn parse(text: &str) -> Result<Policy, PolicyError> {
         })?;
         &decoded
     };
+    if let Some(message) = super::strict::duplicate_key(json_text) {
+        return err("document", message);
+    }
     let value: Value = serde_json::from_str(json_text).map_err(|e| PolicyError {
         path: "document".into(),
         message: format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()),

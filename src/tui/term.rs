@@ -47,8 +47,14 @@ impl Drop for Term {
 /// Asks the terminal to put `text` on the clipboard (OSC 52).
 pub fn copy(text: &str) {
     let mut out = stdout();
-    let _ = write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()));
+    let _ = write!(out, "{}", osc52(text));
     let _ = out.flush();
+}
+
+/// The OSC 52 sequence that puts `text` on the clipboard, after the same escaping as every
+/// other output: a pasted ARN must not carry a newline or an escape into a shell.
+fn osc52(text: &str) -> String {
+    format!("\x1b]52;c;{}\x07", base64(crate::text::sanitize(text).as_bytes()))
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -70,6 +76,15 @@ fn base64(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{base64, osc52};
+
+    #[test]
+    fn the_clipboard_gets_escaped_text() {
+        let seq = osc52("arn:aws:lambda:us-east-1:1:function:f\n\u{1b}]0;x\u{7}");
+        let payload = seq.strip_prefix("\x1b]52;c;").and_then(|s| s.strip_suffix('\x07')).unwrap_or_default();
+        assert_eq!(payload, base64(b"arn:aws:lambda:us-east-1:1:function:f\\u{a}\\u{1b}]0;x\\u{7}"));
+    }
+
     #[test]
     fn base64_matches_the_standard() {
         assert_eq!(super::base64(b""), "");

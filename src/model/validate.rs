@@ -1,0 +1,165 @@
+//! The invariants later stages rely on, checked on every snapshot that is loaded and on
+//! every one `fetch` writes: names, ARNs, accounts and regions that agree with each other,
+//! and nothing listed twice. A loaded file that breaks one is refused with a message naming
+//! it; a fetch drops the one inconsistent entity and records a gap for it instead (see
+//! [`Snapshot::quarantine`]), so what it writes always loads.
+
+use std::collections::HashSet;
+
+use super::{Function, Gap, GapReason, LoadError, Snapshot};
+use crate::policy::arn;
+
+impl Snapshot {
+    pub fn validate(&self) -> Result<(), LoadError> {
+        self.account_problem().map_or(Ok(()), |m| Err(LoadError::Invalid(m)))?;
+        let mut names = HashSet::new();
+        for f in &self.functions {
+            if let Some(why) = self.function_problem(f) {
+                return Err(LoadError::Invalid(why));
+            }
+            if !names.insert(f.name.as_str()) {
+                return Err(LoadError::Invalid(format!("function \"{}\" appears twice", f.name)));
+            }
+        }
+        let mut seen = HashSet::new();
+        for (kind, arn) in self.iam_arns() {
+            if let Some(why) = iam_problem(kind, arn) {
+                return Err(LoadError::Invalid(why));
+            }
+            if !seen.insert(arn) {
+                return Err(LoadError::Invalid(format!("{kind} \"{arn}\" appears twice")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes every function and IAM entity that breaks an invariant (or repeats one read
+    /// before), and returns a gap for each: what the service answered could not be used.
+    /// The account and region themselves must be valid (`Err` otherwise).
+    pub fn quarantine(&mut self) -> Result<Vec<Gap>, LoadError> {
+        self.account_problem().map_or(Ok(()), |m| Err(LoadError::Invalid(m)))?;
+        let mut gaps = Vec::new();
+        let mut reject = |operation: &str, resource: &str, why: String| {
+            gaps.push(Gap {
+                operation: operation.into(),
+                resource: resource.into(),
+                reason: GapReason::Error,
+                message: format!("the answer could not be used: {why}"),
+            });
+        };
+        let mut names = HashSet::new();
+        let functions = std::mem::take(&mut self.functions);
+        for f in functions {
+            match self.function_problem(&f) {
+                Some(why) => reject("lambda:ListFunctions", &f.arn, why),
+                None if !names.insert(f.name.clone()) => {
+                    reject("lambda:ListFunctions", &f.arn, format!("function \"{}\" appears twice", f.name))
+                }
+                None => self.functions.push(f),
+            }
+        }
+        let mut seen = HashSet::new();
+        let mut keep = |kind: &'static str, arn: &str, op: &str, reject: &mut dyn FnMut(&str, &str, String)| {
+            let why = iam_problem(kind, arn)
+                .or_else(|| (!seen.insert(arn.to_string())).then(|| format!("{kind} \"{arn}\" appears twice")));
+            if let Some(why) = &why {
+                reject(op, arn, why.clone());
+            }
+            why.is_none()
+        };
+        self.roles.retain(|r| keep("role", &r.arn, "iam:GetRole", &mut reject));
+        self.users.retain(|u| keep("user", &u.arn, "iam:ListUsers", &mut reject));
+        self.groups.retain(|g| keep("group", &g.arn, "iam:ListGroups", &mut reject));
+        self.managed_policies.retain(|p| keep("managed policy", &p.arn, "iam:GetPolicy", &mut reject));
+        self.gaps.extend(gaps.iter().cloned());
+        Ok(gaps)
+    }
+
+    fn account_problem(&self) -> Option<String> {
+        if self.account_id.len() != 12 || !self.account_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(format!("account_id \"{}\" is not a 12-digit account id", self.account_id));
+        }
+        let token = |t: &str| {
+            !t.is_empty()
+                && t.len() <= 32
+                && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        };
+        if !token(&self.region) {
+            return Some(format!("region \"{}\" is not a region name", self.region));
+        }
+        if !token(&self.partition) {
+            return Some(format!("partition \"{}\" is not a partition name", self.partition));
+        }
+        None
+    }
+
+    /// What is wrong with one function: its name, its ARN (which must name this account and
+    /// region), or its versions, aliases and URLs.
+    fn function_problem(&self, f: &Function) -> Option<String> {
+        let valid_name = !f.name.is_empty()
+            && f.name.len() <= 64
+            && f.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !valid_name {
+            return Some(format!("function name \"{}\" is not a Lambda function name", f.name));
+        }
+        let expected = format!("arn:{}:lambda:{}:{}:function:{}", self.partition, self.region, self.account_id, f.name);
+        if f.arn != expected {
+            return Some(format!("function \"{}\" has the ARN \"{}\", expected \"{expected}\"", f.name, f.arn));
+        }
+        let mut qualifiers = HashSet::new();
+        for v in &f.versions {
+            let ok = !v.version.is_empty() && v.version.bytes().all(|b| b.is_ascii_digit());
+            if !ok || v.arn != format!("{}:{}", f.arn, v.version) {
+                return Some(format!("function \"{}\" has an invalid version \"{}\" ({})", f.name, v.version, v.arn));
+            }
+            if !qualifiers.insert(v.version.as_str()) {
+                return Some(format!("function \"{}\" lists version {} twice", f.name, v.version));
+            }
+        }
+        for a in &f.aliases {
+            let ok = !a.name.is_empty() && !a.name.bytes().all(|b| b.is_ascii_digit());
+            if !ok || a.arn != format!("{}:{}", f.arn, a.name) {
+                return Some(format!("function \"{}\" has an invalid alias \"{}\" ({})", f.name, a.name, a.arn));
+            }
+            if !qualifiers.insert(a.name.as_str()) {
+                return Some(format!("function \"{}\" lists the qualifier \"{}\" twice", f.name, a.name));
+            }
+        }
+        let mut urls = HashSet::new();
+        for u in &f.urls {
+            if u.qualifier.as_ref().is_some_and(|q| !f.aliases.iter().any(|a| &a.name == q)) {
+                return Some(format!(
+                    "function \"{}\" has a URL on \"{}\", which is not one of its aliases",
+                    f.name,
+                    u.qualifier.as_deref().unwrap_or_default()
+                ));
+            }
+            if !urls.insert(&u.qualifier) {
+                return Some(format!("function \"{}\" lists two URLs for one scope", f.name));
+            }
+        }
+        None
+    }
+
+    fn iam_arns(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let roles = self.roles.iter().map(|r| ("role", r.arn.as_str()));
+        let users = self.users.iter().map(|u| ("user", u.arn.as_str()));
+        let groups = self.groups.iter().map(|g| ("group", g.arn.as_str()));
+        let policies = self.managed_policies.iter().map(|p| ("managed policy", p.arn.as_str()));
+        roles.chain(users).chain(groups).chain(policies)
+    }
+}
+
+/// What is wrong with an IAM entity's ARN: it must be an `iam` ARN of that kind.
+fn iam_problem(kind: &str, text: &str) -> Option<String> {
+    let prefix = match kind {
+        "role" => "role/",
+        "user" => "user/",
+        "group" => "group/",
+        _ => "policy/",
+    };
+    match arn::split(text) {
+        Some(p) if p[2] == "iam" && p[5].starts_with(prefix) && p[5].len() > prefix.len() => None,
+        _ => Some(format!("{kind} has an invalid ARN \"{text}\"")),
+    }
+}
