@@ -63,7 +63,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Inert<F> {
     fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
         let mut rest = fragment;
         while let Some((at, c)) = rest.char_indices().find(|(_, c)| is_unsafe(*c)) {
-            w.write_all(rest[..at].as_bytes())?;
+            w.write_all(&rest.as_bytes()[..at])?;
             // Every unsafe character is in the Basic Multilingual Plane: one escape each.
             write!(w, "\\u{:04x}", c as u32)?;
             rest = &rest[at + c.len_utf8()..];
