@@ -49,9 +49,12 @@ fn a_misspelt_field_is_refused_not_ignored() {
     assert!(e.contains("unknown field `parsd`"), "{e}");
 }
 
+/// A change to the snapshot's JSON.
+type Edit = Box<dyn Fn(&mut Value)>;
+
 #[test]
 fn names_arns_accounts_and_regions_must_agree() {
-    let cases: Vec<(Box<dyn Fn(&mut Value)>, &str)> = vec![
+    let cases: Vec<(Edit, &str)> = vec![
         (
             Box::new(|v| v["functions"][0]["arn"] = json!("arn:aws:lambda:us-east-1:999999999999:function:orders")),
             "expected \"arn:aws:lambda:us-east-1:123456789012:function:orders\"",
