@@ -148,11 +148,13 @@ impl Graph {
                 None => f.name.clone(),
             };
             let open = g.decision != Verdict::Denied;
+            // Conditions every outsider can satisfy are no restriction (see `meaning`).
+            let public = open && g.restricted_by.is_empty();
             match (g.path, g.principal_kind) {
-                (Path::ResourcePolicy, PrincipalKind::Anyone) if g.decision == Verdict::Allowed => out.push(finding(
+                (Path::ResourcePolicy, PrincipalKind::Anyone) if public => out.push(finding(
                     "public-invoke", Severity::Critical, f, q,
-                    format!("anyone on the internet can invoke {at} directly"), evidence(g))),
-                (Path::FunctionUrl, PrincipalKind::Anyone) if g.source.starts_with("function URL") && g.decision == Verdict::Allowed => out.push(finding(
+                    format!("anyone on the internet can invoke {at} directly"), [evidence(g), g.conditions.clone()].concat())),
+                (Path::FunctionUrl, PrincipalKind::Anyone) if g.source.starts_with("function URL") && public => out.push(finding(
                     "public-url", Severity::High, f, q, format!("{at} has a public function URL (AuthType NONE)"), evidence(g))),
                 (Path::FunctionUrl, PrincipalKind::Anyone) if g.source.starts_with("function URL") && g.decision == Verdict::Denied => out.push(finding(
                     "url-403", Severity::Medium, f, q, format!("the function URL of {at} answers 403 to everyone"),
@@ -344,9 +346,9 @@ impl Graph {
     }
 }
 
+/// Whether a service's grant is tied to the caller's own resources by a condition on the
+/// source that outsiders cannot satisfy.
 fn has_source_condition(g: &Grant) -> bool {
-    g.conditions.iter().any(|c| {
-        let c = c.to_ascii_lowercase();
-        c.contains("aws:sourcearn") || c.contains("aws:sourceaccount")
-    })
+    const SOURCE_KEYS: &[&str] = &["aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:sourceorgpaths"];
+    g.restricted_by.iter().any(|k| SOURCE_KEYS.contains(&k.as_str()))
 }

@@ -8,6 +8,7 @@ use super::Graph;
 use super::invoke::{
     Grant, INVOKE, INVOKE_URL, Path, PrincipalKind, Verdict, ordered_scopes, scope_arn, scope_label, verdict,
 };
+use super::meaning;
 use crate::model::{Function, Scope, UrlAuthType, UrlConfig};
 use crate::policy::eval::{action_matches, resource_matches};
 use crate::policy::{
@@ -94,13 +95,10 @@ fn aws_representative(value: &str, account: &str) -> Representative {
     Representative { principal: value.into(), kind, caller, assume }
 }
 
-/// The organisation a `"*"` grant is limited to, if any.
+/// The organisations a `"*"` grant is limited to, if its condition names some (a wildcard
+/// organisation id names any organisation: that grant is public).
 fn org_condition(statement: &Statement) -> Option<String> {
-    statement
-        .conditions
-        .iter()
-        .find(|c| c.key.eq_ignore_ascii_case("aws:PrincipalOrgID") && !c.operator.negated)
-        .map(|c| c.values.join(", "))
+    statement.conditions.iter().find(|c| meaning::names_organisations(c)).map(|c| c.values.join(", "))
 }
 
 /// The open context of a question about one caller and one scope.
@@ -175,6 +173,7 @@ fn policy_grants(g: &Graph, f: &Function, scope: &Scope, p: &Policy) -> Vec<Gran
         };
         let url = f.urls.iter().find(|u| u.qualifier.as_deref() == scope.qualifier());
         for rep in reps {
+            let mut restricted_by = Vec::new();
             let (decision, conditions) = match &rep.caller {
                 Some(caller) => {
                     let ctx = question(
@@ -184,6 +183,7 @@ fn policy_grants(g: &Graph, f: &Function, scope: &Scope, p: &Policy) -> Vec<Gran
                         url.filter(|_| primary == INVOKE_URL),
                     );
                     let eval = judge(g, caller, primary, &resource, &ctx, p, rep.assume.is_some());
+                    restricted_by = meaning::restricting_keys(&eval, p, &ctx);
                     verdict(&eval, rep.assume.as_deref())
                 }
                 None if rep.kind == PrincipalKind::Deleted => {
@@ -205,6 +205,7 @@ fn policy_grants(g: &Graph, f: &Function, scope: &Scope, p: &Policy) -> Vec<Gran
                 conditions,
                 statement_id: Some(st.label(i)),
                 source: format!("resource policy of {}", scope_label(f, scope)),
+                restricted_by,
             });
         }
     }
@@ -261,6 +262,7 @@ fn url_grant(f: &Function, scope: &Scope, u: &UrlConfig, policy: Option<&Policy>
             u.url,
             if u.auth_type == UrlAuthType::None { "NONE" } else { "AWS_IAM" }
         ),
+        restricted_by: Vec::new(),
     };
     if u.auth_type == UrlAuthType::AwsIam {
         grant.principal = "IAM-authenticated callers".into();
@@ -279,8 +281,10 @@ fn url_grant(f: &Function, scope: &Scope, u: &UrlConfig, policy: Option<&Policy>
     let mut ctx = Context::open();
     ctx.set("lambda:FunctionUrlAuthType", vec!["NONE".into()]);
     let url_eval = judge_anonymous(INVOKE_URL, &resource, &ctx, p);
+    grant.restricted_by = meaning::restricting_keys(&url_eval, p, &ctx);
     ctx.set("lambda:InvokedViaFunctionUrl", vec!["true".into()]);
     let invoke_eval = judge_anonymous(INVOKE, &resource, &ctx, p);
+    grant.restricted_by.extend(meaning::restricting_keys(&invoke_eval, p, &ctx));
     let (url_v, mut url_c) = verdict(&url_eval, None);
     let (inv_v, inv_c) = verdict(&invoke_eval, None);
     grant.statement_id = url_eval.deciding.first().and_then(|s| s.sid.clone());
@@ -338,6 +342,7 @@ fn source_grants(g: &Graph, f: &Function, scope: &Scope) -> Vec<Grant> {
                 conditions,
                 statement_id: None,
                 source: format!("event source mapping {} ({}{batch})", m.uuid, m.state),
+                restricted_by: Vec::new(),
             }
         })
         .collect()

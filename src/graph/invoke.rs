@@ -106,6 +106,10 @@ pub struct Grant {
     pub statement_id: Option<String>,
     /// Where the grant lives: which policy, URL or mapping.
     pub source: String,
+    /// The condition keys (lower-cased) that keep outsiders out of a conditional grant;
+    /// empty when every condition is one an outsider can satisfy (see `meaning`).
+    #[serde(skip)]
+    pub restricted_by: Vec<String>,
 }
 
 /// The answer to "who can invoke this function (scope)?".
@@ -255,6 +259,7 @@ impl Graph {
                 conditions,
                 statement_id: allow.map(|s| s.sid.clone().filter(|x| !x.is_empty()).unwrap_or(format!("#{}", s.index))),
                 source: allow.map(|s| s.policy.clone()).unwrap_or_default(),
+                restricted_by: Vec::new(),
             });
         }
         out

@@ -13,6 +13,7 @@ mod grants;
 mod inputs;
 mod invoke;
 mod lookup;
+mod meaning;
 mod principals;
 mod reach;
 

@@ -71,7 +71,7 @@ pub struct Reach {
     pub services: Vec<ServiceReach>,
     /// Actions removed by an unconditional Deny on every resource.
     pub denied: Vec<String>,
-    /// Allows every action of every service.
+    /// Allows every action of every service on every resource, with no condition.
     pub everything: bool,
     /// The role's policies that were not read (or could not be parsed): while any remain,
     /// the role may reach more than `services` shows.
@@ -165,6 +165,8 @@ impl Graph {
         let mut allowed = ActionSet::empty(catalog.actions.len());
         let mut denied = ActionSet::empty(catalog.actions.len());
         let mut allows: Vec<Allow> = Vec::new();
+        // What is allowed on every resource with no condition: "every action" means this.
+        let mut anywhere = ActionSet::empty(catalog.actions.len());
         for named in &identity {
             for (i, s) in named.policy.statements.iter().enumerate() {
                 statements.push(reach_statement(s, format!("{} {}", named.name, s.label(i)), false));
@@ -178,6 +180,9 @@ impl Graph {
                             ));
                         }
                         allowed.union_with(&covered);
+                        if everywhere(s) {
+                            anywhere.union_with(&covered);
+                        }
                         allows.push(Allow {
                             statement: s,
                             actions: covered,
@@ -191,21 +196,29 @@ impl Graph {
         }
         if let Some(b) = &boundary {
             let mut within = ActionSet::empty(catalog.actions.len());
+            let mut within_anywhere = ActionSet::empty(catalog.actions.len());
             for (i, s) in b.policy.statements.iter().enumerate() {
                 statements.push(reach_statement(s, format!("boundary {} {}", b.name, s.label(i)), true));
                 let covered = catalog.covered(&strings(&s.actions), s.actions.negated);
                 match s.effect {
-                    Effect::Allow => within.union_with(&covered),
+                    Effect::Allow => {
+                        within.union_with(&covered);
+                        if everywhere(s) {
+                            within_anywhere.union_with(&covered);
+                        }
+                    }
                     Effect::Deny if everywhere(s) => denied.union_with(&covered),
                     Effect::Deny => {}
                 }
             }
             allowed.intersect_with(&within);
+            anywhere.intersect_with(&within_anywhere);
         }
         let mut removed = allowed.clone();
         removed.intersect_with(&denied);
         allowed.subtract(&denied);
-        let everything = allowed.len() == catalog.actions.len();
+        anywhere.subtract(&denied);
+        let everything = anywhere.len() == catalog.actions.len();
         Reach {
             function,
             role_arn,
