@@ -96,3 +96,33 @@ fn who_can_reach_finds_roles_by_their_policies() {
     assert_eq!(none.roles.len(), 1, "the explicit Deny removes the bounded role: {:?}", none.roles);
     assert!(none.unread.iter().any(|u| u.contains("orphan") || u.contains("gone")), "{:?}", none.unread);
 }
+
+#[test]
+fn actions_whose_resource_must_agree_say_so_and_trust_policies_resolve_assume_role() {
+    let mut s = snapshot();
+    let mut hopper = role(
+        "hopper",
+        vec![allow(json!("sts:AssumeRole"), json!("*")), allow(json!("kms:Decrypt"), json!("*"))],
+        &[],
+        None,
+    );
+    hopper.trust_policy = Some(text(vec![
+        json!({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}),
+    ]));
+    let mut trusting = role("trusting", vec![], &[], None);
+    trusting.trust_policy = Some(text(vec![
+        json!({"Effect": "Allow", "Principal": {"AWS": role_arn("hopper")}, "Action": "sts:AssumeRole"}),
+    ]));
+    let mut lambda_only = role("lambda-only", vec![], &[], None);
+    lambda_only.trust_policy = hopper.trust_policy.clone();
+    s.roles = vec![hopper, trusting, lambda_only];
+    s.functions = vec![function("hops", "hopper")];
+    let g = Graph::build(s);
+    let r = g.reach(&g.lookup("hops").unwrap());
+    let needs =
+        |service: &str| r.services.iter().find(|x| x.service == service).and_then(|x| x.requires.clone()).unwrap();
+    let sts = needs("sts");
+    assert!(sts.contains(&format!("it can assume {}", role_arn("trusting"))), "{sts}");
+    assert!(!sts.contains("lambda-only"), "a trust policy that lets in only Lambda is not assumable: {sts}");
+    assert!(needs("kms").contains("key policy allows this role"));
+}

@@ -329,3 +329,47 @@ fn lambda_specifics() {
             .expect("implicit_deny"),
     ]);
 }
+
+/// KMS keys and role trust: inside one account an identity allow is not enough; the key
+/// policy or trust policy must name the caller or delegate to its account.
+#[test]
+fn resources_that_need_their_own_policy() {
+    const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const TARGET: &str = "arn:aws:iam::123456789012:role/target";
+    let id = |action: &str| vec![allow(action, "*")];
+    let account = grant(aws("arn:aws:iam::123456789012:root"), "kms:*", "*");
+    check_cases(vec![
+        case("kms: identity allow, no key policy", ROLE, "kms:Decrypt", KEY).id(id("kms:Decrypt")).expect("implicit_deny"),
+        case("kms: identity allow, default key policy", ROLE, "kms:Decrypt", KEY)
+            .id(id("kms:Decrypt"))
+            .res(vec![account.clone()])
+            .expect("allowed"),
+        case("kms: identity allow, key policy names another role", ROLE, "kms:Decrypt", KEY)
+            .id(id("kms:Decrypt"))
+            .res(vec![grant(aws("arn:aws:iam::123456789012:role/admin"), "kms:*", "*")])
+            .expect("implicit_deny"),
+        case("kms: key policy names the role, no identity allow", ROLE, "kms:Decrypt", KEY)
+            .res(vec![grant(aws(ROLE), "kms:Decrypt", "*")])
+            .expect("allowed"),
+        case("kms: delegated, but no identity allow", ROLE, "kms:Decrypt", KEY).res(vec![account]).expect("implicit_deny"),
+        case("kms: an alias too", ROLE, "kms:Decrypt", "arn:aws:kms:us-east-1:123456789012:alias/app")
+            .id(id("kms:Decrypt"))
+            .expect("implicit_deny"),
+        case("kms: ListKeys has no key", ROLE, "kms:ListKeys", "*").id(id("kms:ListKeys")).expect("allowed"),
+        case("sts: identity allow, trust lets in only lambda", ROLE, "sts:AssumeRole", TARGET)
+            .id(id("sts:AssumeRole"))
+            .res(vec![json!({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"})])
+            .expect("implicit_deny"),
+        case("sts: identity allow, trust names the account", ROLE, "sts:AssumeRole", TARGET)
+            .id(id("sts:AssumeRole"))
+            .res(vec![json!({"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sts:AssumeRole"})])
+            .expect("allowed"),
+        case("sts: trust names the role itself", ROLE, "sts:AssumeRole", TARGET)
+            .res(vec![json!({"Effect": "Allow", "Principal": {"AWS": ROLE}, "Action": "sts:AssumeRole"})])
+            .expect("allowed"),
+        case("iam actions on a role need no trust policy", ROLE, "iam:GetRole", TARGET).id(id("iam:GetRole")).expect("allowed"),
+        case("other services: identity alone suffices", ROLE, "s3:GetObject", "arn:aws:s3:::b/k")
+            .id(id("s3:GetObject"))
+            .expect("allowed"),
+    ]);
+}

@@ -74,7 +74,25 @@ impl ActionSet {
 
     /// How many members fall in `range` (one service's actions).
     pub fn count_in(&self, range: std::ops::Range<usize>) -> usize {
-        range.filter(|&i| self.contains(i)).count()
+        self.masked_words(range).map(|(wi, mask)| (self.words[wi] & mask).count_ones() as usize).sum()
+    }
+
+    /// Whether this set and `other` share a member in `range`: a word at a time.
+    pub fn meets_in(&self, other: &ActionSet, range: std::ops::Range<usize>) -> bool {
+        self.masked_words(range).any(|(wi, mask)| self.words[wi] & other.words[wi] & mask != 0)
+    }
+
+    /// The words that `range` covers, each with the mask of its bits inside the range.
+    fn masked_words(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = (usize, u64)> + '_ {
+        let (start, end) = (range.start, range.end.min(self.words.len() * 64));
+        let words = if start < end { start / 64..(end - 1) / 64 + 1 } else { 0..0 };
+        words.map(move |wi| {
+            let low = start.saturating_sub(wi * 64).min(64);
+            let high = (end - wi * 64).min(64);
+            let mask =
+                if high >= 64 { u64::MAX } else { (1u64 << high) - 1 } & !if low == 0 { 0 } else { (1u64 << low) - 1 };
+            (wi, mask)
+        })
     }
 }
 
@@ -100,5 +118,19 @@ mod tests {
         assert!(d.is_empty());
         assert_eq!(a.iter().collect::<Vec<_>>(), [1, 129]);
         assert_eq!(full.count_in(0..10), 10);
+        assert_eq!(full.count_in(60..70), 10);
+        assert_eq!(full.count_in(0..130), 130);
+        assert_eq!(a.count_in(2..129), 0);
+        assert_eq!(a.count_in(129..130), 1);
+        assert_eq!(full.count_in(5..5), 0);
+        assert!(a.meets_in(&full, 100..130) && !a.meets_in(&full, 2..129));
+        // Every range agrees with counting member by member.
+        let mut odd = ActionSet::empty(200);
+        (1..200).step_by(3).for_each(|i| odd.insert(i));
+        for start in 0..200 {
+            for end in start..=200 {
+                assert_eq!(odd.count_in(start..end), (start..end).filter(|&i| odd.contains(i)).count());
+            }
+        }
     }
 }

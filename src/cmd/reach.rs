@@ -54,6 +54,7 @@ fn text(r: &Reach, all: bool) -> String {
     out.push_str(&format!("  boundary  {}\n", r.boundary_arn.as_deref().map(sanitize).unwrap_or("none".into())));
     if r.everything {
         out.push_str("\n  EVERY action of every service, on every resource (an administrator role)\n");
+        out.push_str("  still, a KMS key's own key policy and a role's trust policy must let it in\n");
     } else if r.services.is_empty() {
         let nothing = none_phrase("nothing: no statement allows any action", r.unread.len());
         out.push_str(&format!("\n  {nothing}\n"));
@@ -121,6 +122,9 @@ fn service_lines(s: &ServiceReach, all: bool) -> String {
         s.levels.iter().map(|l| format!("{} {}/{}", l.level.label(), l.allowed, l.total)).collect();
     let mut out = format!("\n  {:<18} {} of {} actions · {}\n", s.service, s.allowed, s.total, levels.join(" · "));
     out.push_str(&format!("      on {}\n", sanitize(&s.resources.join(", "))));
+    if let Some(needs) = &s.requires {
+        out.push_str(&format!("      needs {}\n", sanitize(needs)));
+    }
     for l in s.levels.iter().filter(|l| !l.actions.is_empty()) {
         let names: Vec<String> = l
             .actions

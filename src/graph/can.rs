@@ -87,7 +87,10 @@ impl Graph {
         let ctx = policy::with_request_keys(context, &caller, resource);
         let mut unknown = Vec::new();
         let mut unread = Vec::new();
-        let (resource_policy, lambda) = self.resource_policy(resource, &mut unread, &mut unknown);
+        let (resource_policy, known) = match self.trust_policy(action, resource, &mut unknown) {
+            Some(trust) => trust,
+            None => self.resource_policy(resource, &mut unread, &mut unknown),
+        };
         let info = self.principal_for(&caller);
         let (identity, boundary) = info.map(|p| self.identity_policies(p)).unwrap_or_default();
         if let Some(p) = info {
@@ -103,7 +106,7 @@ impl Graph {
             unread: unread.clone(),
             unknown,
         };
-        let decide = |identity: Vec<Named>| {
+        let decide_with = |identity: Vec<Named>, resource_policy: Option<&policy::Policy>| {
             let policies = Policies {
                 identity,
                 resource: resource_policy.map(|policy| Named { name: "resource policy", policy }),
@@ -111,6 +114,7 @@ impl Graph {
             };
             policy::evaluate(&Request { caller: &caller, action, resource, context: &ctx }, &policies)
         };
+        let decide = |identity: Vec<Named>| decide_with(identity, resource_policy);
         let needs_identity = caller.has_identity_policies() && info.is_none();
         let eval = if needs_identity {
             let why = match caller.account() {
@@ -131,8 +135,26 @@ impl Graph {
         } else {
             decide(identity)
         };
+        // A KMS key's unread key policy decides: no identity allow counts without it.
+        let same_account = arn::account(resource) == caller.account();
+        if !known
+            && same_account
+            && policy::needs_resource_policy(action, resource)
+            && eval.decision != Decision::ExplicitDeny
+        {
+            let delegating = super::grants::delegate_to(&self.snapshot.account_id);
+            let (identity, _) = info.map(|p| self.identity_policies(p)).unwrap_or_default();
+            let delegated = decide_with(identity, Some(&delegating));
+            let lead = vec![format!(
+                "it depends on the key policy, which was not read: if it delegates to this account's IAM policies \
+                 (as the default key policy does): {}; if it neither does nor names the caller: implicit_deny",
+                delegated.decision.as_str()
+            )];
+            let note = format!("the key policy of {resource} was not read");
+            return Ok(answer("unknown", &delegated, lead, [unknown, vec![note]].concat()));
+        }
         // Another service's resource (a bucket, a key) may have a policy of its own.
-        if !lambda && may_have_policy(resource) && eval.decision != Decision::ExplicitDeny {
+        if !known && may_have_policy(resource) && eval.decision != Decision::ExplicitDeny {
             let note = format!(
                 "{}'s own resource policy was not read: it could still {}",
                 resource,
@@ -142,6 +164,31 @@ impl Graph {
             return Ok(answer("unknown", &eval, lead, [unknown, vec![note]].concat()));
         }
         Ok(answer(eval.decision.as_str(), &eval, Vec::new(), unknown))
+    }
+
+    /// For an `sts:` action on a role of this account: the role's trust policy from the
+    /// snapshot (`true`: known), or nothing known when the role is not in it.
+    fn trust_policy(
+        &self,
+        action: &str,
+        resource: &str,
+        unknown: &mut Vec<String>,
+    ) -> Option<(Option<&policy::Policy>, bool)> {
+        if !policy::needs_resource_policy(action, resource) || !resource.contains(":iam:") {
+            return None;
+        }
+        let Some(role) = self.role(resource) else {
+            unknown.push(format!("{resource} is not a role in this snapshot: its trust policy decides"));
+            return Some((None, false));
+        };
+        match role.trust_policy.as_ref().map(|t| &t.parsed) {
+            Some(Ok(p)) => Some((Some(p), true)),
+            Some(Err(e)) => {
+                unknown.push(format!("the trust policy of {resource} could not be parsed ({e})"));
+                Some((None, false))
+            }
+            None => Some((None, true)),
+        }
     }
 
     /// The resource policy of a Lambda function scope in this snapshot; `true` when the

@@ -28,6 +28,15 @@ pub(super) fn allow_all() -> &'static Policy {
     })
 }
 
+/// A resource policy that delegates everything to one account's identity policies: stands
+/// in for a default KMS key policy that could not be read.
+pub(super) fn delegate_to(account: &str) -> Policy {
+    let text = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"*","Resource":"*"}}]}}"#
+    );
+    policy::parse(&text).unwrap_or_else(|_| allow_all().clone())
+}
+
 /// Who the engine should imagine as the caller for one principal entry.
 struct Representative {
     principal: String,

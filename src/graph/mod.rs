@@ -14,6 +14,7 @@ mod inputs;
 mod invoke;
 mod lookup;
 mod meaning;
+mod needs;
 mod principals;
 mod reach;
 

@@ -282,6 +282,11 @@ fn decide(req: &Request<'_>, hits: &[Hit<'_>], has_boundary: bool, policies: &Po
 
     let paths: Vec<Path> = if !caller.has_identity_policies() && !is_root {
         vec![resource(&[MatchKind::Direct])]
+    } else if same_account && needs_resource_policy(req.action, req.resource) {
+        // The resource's own policy must let the caller in: directly, or by delegating to
+        // the account's identity policies (as a default key policy or an account trust does).
+        let delegated = identity_side.and(&resource(&[MatchKind::Account]));
+        vec![delegated, resource(&[MatchKind::Direct]), resource(&[MatchKind::RoleArn]).and(&boundary)]
     } else if same_account {
         vec![identity_side, resource(&[MatchKind::Direct]), resource(&[MatchKind::RoleArn]).and(&boundary)]
     } else {
@@ -301,6 +306,21 @@ fn decide(req: &Request<'_>, hits: &[Hit<'_>], has_boundary: bool, policies: &Po
         Decision::Allowed => ctx.allowed(&paths),
         Decision::ImplicitDeny => ctx.implicit_deny(&deny),
         Decision::Conditional => ctx.conditional(&deny, &paths),
+    }
+}
+
+/// Resources whose own policy must allow a request even inside one account: KMS keys (the
+/// key policy; "IAM policies alone never give access to a KMS key") and IAM roles for the
+/// `sts:` actions their trust policy governs. Anywhere else an identity allow suffices.
+pub fn needs_resource_policy(action: &str, resource: &str) -> bool {
+    let Some(parts) = arn::split(resource) else { return false };
+    let service = action.split(':').next().unwrap_or_default();
+    match parts[2] {
+        "kms" => {
+            service.eq_ignore_ascii_case("kms") && (parts[5].starts_with("key/") || parts[5].starts_with("alias/"))
+        }
+        "iam" => service.eq_ignore_ascii_case("sts") && parts[5].starts_with("role/"),
+        _ => false,
     }
 }
 

@@ -67,7 +67,22 @@ impl Explain<'_, '_, '_> {
     }
 
     pub fn implicit_deny(&self, deny: &Path) -> Evaluation {
-        let mut reasons = vec![format!("no policy allows {}", self.request())];
+        let identity_allows = allows(self.hits, Kind::Identity).any(|h| h.tri != Tri::False);
+        let own_policy = self.same_account && super::eval::needs_resource_policy(self.req.action, self.req.resource);
+        let mut reasons = if own_policy && identity_allows {
+            let (whose, example) = if self.req.resource.contains(":kms:") {
+                ("the key policy", "as the default key policy does")
+            } else {
+                ("the role's trust policy", "as a trust policy naming the account does")
+            };
+            vec![format!(
+                "an identity policy allows {}, but that is not enough here: {whose} must allow it too, \
+                 naming the caller or delegating to its account ({example})",
+                self.request()
+            )]
+        } else {
+            vec![format!("no policy allows {}", self.request())]
+        };
         reasons.extend(self.missing());
         reasons.extend(self.near_misses());
         if deny.tri == Tri::Unknown {

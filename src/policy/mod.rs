@@ -10,6 +10,7 @@ pub mod context;
 pub mod document;
 pub mod eval;
 mod explain;
+mod glob;
 pub mod parse;
 pub mod pattern;
 pub mod principal;
@@ -18,7 +19,10 @@ pub mod tri;
 
 pub use context::{Context, Lookup};
 pub use document::{Condition, Effect, Policy, PrincipalEntry, Principals, Statement, Targets};
-pub use eval::{Decision, Evaluation, Named, Pending, Policies, Request, StatementRef, evaluate, with_request_keys};
+pub use eval::{
+    Decision, Evaluation, Named, Pending, Policies, Request, StatementRef, evaluate, needs_resource_policy,
+    with_request_keys,
+};
 pub use parse::{PolicyError, decode_document, parse, parse_value};
 pub use principal::{Caller, MatchKind};
 pub use strict::duplicate_key;

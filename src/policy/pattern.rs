@@ -150,43 +150,7 @@ fn variable_value<'a>(key: &str, default: &'a Option<String>, ctx: &'a Context) 
     }
 }
 
-/// Glob match of `text` against `toks`. `fold` compares ASCII letters case-insensitively
-/// (and other letters by their lower-case form).
-pub fn glob(toks: &[Tok], text: &str, fold: bool) -> bool {
-    let text: Vec<char> = text.chars().collect();
-    let (mut p, mut t) = (0usize, 0usize);
-    // Where to resume after the last `*`: (pattern index after it, text index it covers up to).
-    let mut backtrack: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match toks.get(p) {
-            Some(Tok::Any) => {
-                backtrack = Some((p + 1, t));
-                p += 1;
-                continue;
-            }
-            Some(Tok::One) => {
-                p += 1;
-                t += 1;
-                continue;
-            }
-            Some(Tok::Ch(c)) if same_char(*c, text[t], fold) => {
-                p += 1;
-                t += 1;
-                continue;
-            }
-            _ => {}
-        }
-        match backtrack {
-            Some((bp, bt)) => {
-                p = bp;
-                t = bt + 1;
-                backtrack = Some((bp, bt + 1));
-            }
-            None => return false,
-        }
-    }
-    toks[p.min(toks.len())..].iter().all(|t| *t == Tok::Any)
-}
+pub use super::glob::glob;
 
 fn same_char(a: char, b: char, fold: bool) -> bool {
     if a == b {

@@ -248,6 +248,9 @@ pub fn reach_rows(graph: &Graph, function: usize) -> Vec<Row> {
                     (format!(" on {}", s(&sr.resources.join(", "))), Tone::Dim),
                 ])
             });
+            if let Some(needs) = &sr.requires {
+                out.push(Row::text(vec![("    needs ".into(), Tone::Dim), (s(needs), Tone::Warn)]));
+            }
             for l in sr.levels.iter().filter(|l| !l.actions.is_empty()) {
                 let names: Vec<String> = l
                     .actions
