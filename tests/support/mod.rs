@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod fixture;
+pub mod fuzz;
 pub mod moto;
 pub mod proxy;
 
