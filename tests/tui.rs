@@ -355,3 +355,26 @@ fn escape_sequences_from_aws_never_reach_the_screen() {
     app.update(Action::Back);
     assert!(!screen_text(&app, 160, 40).contains('\u{1b}'));
 }
+
+#[test]
+fn the_findings_screen_says_what_it_could_not_see() {
+    let mut snap = Snapshot::new("123456789012", "us-east-1");
+    snap.gaps.push(lambdascope::model::Gap {
+        operation: "lambda:ListFunctions".into(),
+        resource: "*".into(),
+        reason: lambdascope::model::GapReason::AccessDenied,
+        message: String::new(),
+    });
+    let mut app = App::new("test");
+    app.update(Action::Loaded(Box::new(Loaded::new(snap))));
+    app.update(Action::Goto(ViewKind::Findings));
+    let screen = screen_text(&app, 120, 20);
+    assert!(screen.contains("no findings in what could be read: 1 input unread"), "{screen}");
+    assert!(screen.contains("the function listing stopped early (access denied)"), "{screen}");
+    // A complete, empty account has simply no findings.
+    let mut app = App::new("test");
+    app.update(Action::Loaded(Box::new(Loaded::new(Snapshot::new("123456789012", "us-east-1")))));
+    app.update(Action::Goto(ViewKind::Findings));
+    let screen = screen_text(&app, 120, 20);
+    assert!(screen.contains("no findings") && !screen.contains("in what could be read"), "{screen}");
+}

@@ -75,7 +75,7 @@ impl Graph {
 
     /// What was not read about one function, or one scope of it: its aliases, its scopes'
     /// policies, its URLs.
-    pub(super) fn function_unread(&self, f: &Function, scope: Option<&Scope>) -> Vec<String> {
+    pub fn function_unread(&self, f: &Function, scope: Option<&Scope>) -> Vec<String> {
         let mut out = self.unread_where(|g| {
             let listing = match g.operation.as_str() {
                 "lambda:ListAliases" => scope.is_none_or(|s| matches!(s, Scope::Alias(_))),

@@ -140,6 +140,8 @@ pub enum Effect {
 pub struct Loaded {
     pub graph: Graph,
     pub findings: Vec<Finding>,
+    /// What the account-wide answers could not see (computed once).
+    pub unread: Vec<String>,
     pub rows: Vec<FunctionRow>,
 }
 
@@ -148,7 +150,8 @@ impl Loaded {
         let graph = Graph::build(snapshot);
         let findings = graph.findings();
         let rows = rows::function_rows(&graph, &findings);
-        Loaded { graph, findings, rows }
+        let unread = graph.account_unread();
+        Loaded { graph, findings, unread, rows }
     }
 }
 
@@ -295,10 +298,11 @@ impl App {
                 Tab::Findings => {
                     let name = &d.graph.function(*index).name;
                     let mine: Vec<&Finding> = d.findings.iter().filter(|f| &f.function == name).collect();
-                    rows::finding_rows(&mine, &d.graph)
+                    let unread = d.graph.function_unread(d.graph.function(*index), None);
+                    rows::finding_rows(&mine, &d.graph, &unread)
                 }
             },
-            Screen::Findings => rows::finding_rows(&d.findings.iter().collect::<Vec<_>>(), &d.graph),
+            Screen::Findings => rows::finding_rows(&d.findings.iter().collect::<Vec<_>>(), &d.graph, &d.unread),
             Screen::Roles => super::lists::role_rows(&d.graph),
             Screen::Principals => super::lists::principal_rows(&d.graph),
             Screen::Principal(p) => super::lists::principal_detail(&d.graph, p),

@@ -389,8 +389,9 @@ fn colour_json(line: &str) -> Row {
     Row::text(spans)
 }
 
-pub fn finding_rows(findings: &[&Finding], graph: &Graph) -> Vec<Row> {
-    findings
+/// Findings, then what the answer could not see: "no findings" only when nothing is unread.
+pub fn finding_rows(findings: &[&Finding], graph: &Graph, unread: &[String]) -> Vec<Row> {
+    let mut out: Vec<Row> = findings
         .iter()
         .map(|f| {
             let at = match &f.qualifier {
@@ -409,5 +410,11 @@ pub fn finding_rows(findings: &[&Finding], graph: &Graph) -> Vec<Row> {
                 arn: index.map(|i| graph.function(i).arn.clone()),
             }
         })
-        .collect()
+        .collect();
+    if findings.is_empty() {
+        let none = crate::graph::none_phrase("no findings", unread.len());
+        out.push(Row::plain(none, if unread.is_empty() { Tone::Good } else { Tone::Warn }));
+    }
+    out.extend(unknown_rows(unread, &[]));
+    out
 }
