@@ -15,7 +15,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
         by the usual AWS settings (read-only; AWSLambda_ReadOnlyAccess is enough). \
         Try it without an AWS account: `lambdascope --demo summary`.",
     after_help = "Exit codes: 0 success, 1 error, 2 bad command line, 3 some input cases were rejected (simulate), \
-                  4 the snapshot is partial: something that exists could not be read (fetch), \
+                  4 partial: something that exists could not be read (fetch), or the answer depends on \
+                  inputs that were not read (listed under Unknown), \
                   5 findings at or above --fail-on."
 )]
 pub struct Cli {
