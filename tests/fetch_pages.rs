@@ -254,19 +254,24 @@ fn every_page_of_every_listing_is_read() {
     assert_eq!(esm, 2, "a repeated marker must end the listing");
 }
 
-#[test]
-fn a_function_asked_for_is_read_next() {
-    let (endpoint, log) = start_stub();
-    let opts = lambdascope::fetch::FetchOptions {
+/// Options for reading the stub: test credentials, no pacing, `concurrency` in flight.
+fn unpaced(endpoint: String, concurrency: usize) -> lambdascope::fetch::FetchOptions {
+    lambdascope::fetch::FetchOptions {
         region: Some("us-east-1".into()),
         endpoint_url: Some(endpoint),
         credentials: Some(("test".into(), "test".into())),
         lambda_policy_rate: 0.0,
         lambda_rate: 0.0,
         iam_rate: 0.0,
-        concurrency: 1,
+        concurrency,
         ..lambdascope::fetch::FetchOptions::default()
-    };
+    }
+}
+
+#[test]
+fn a_function_asked_for_is_read_next() {
+    let (endpoint, log) = start_stub();
+    let opts = unpaced(endpoint, 1);
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     // Asked for before any details are read: f3 must come right after the first function.
     tx.send("f3".to_string()).unwrap();
@@ -291,16 +296,7 @@ fn a_function_asked_for_is_read_next() {
 #[test]
 fn a_cancelled_fetch_sends_nothing_more() {
     let (endpoint, log) = start_slow_stub(std::time::Duration::from_millis(50));
-    let opts = lambdascope::fetch::FetchOptions {
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(endpoint),
-        credentials: Some(("test".into(), "test".into())),
-        lambda_policy_rate: 0.0,
-        lambda_rate: 0.0,
-        iam_rate: 0.0,
-        concurrency: 4,
-        ..lambdascope::fetch::FetchOptions::default()
-    };
+    let opts = unpaced(endpoint, 4);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let requests = || log.lock().unwrap().len();
     runtime.block_on(async {
