@@ -188,3 +188,17 @@ fn who_can_reach_counts_roles_it_could_not_read() {
     assert!(out.contains("none in what could be read: 1 input unread"), "{out}");
     assert!(out.contains("role arn:aws:iam::123456789012:role/unreadable could not be read (throttled)"), "{out}");
 }
+
+#[test]
+fn can_exits_4_when_it_cannot_decide() {
+    let s = complete();
+    // The role's identity policy allows SQS, but the queue's own policy was never read.
+    let args =
+        ["can", "arn:aws:iam::123456789012:role/exec", "sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:q"];
+    let (code, v) = json_on(&s, &args);
+    assert_eq!((code, v["decision"].as_str()), (Some(4), Some("unknown")), "{v}");
+    // A decided answer with everything read exits 0, whatever the decision.
+    let args = ["can", "arn:aws:iam::123456789012:role/exec", "lambda:DeleteFunction", &fn_arn("orders")];
+    let (code, v) = json_on(&s, &args);
+    assert_eq!((code, v["decision"].as_str()), (Some(0), Some("implicit_deny")), "{v}");
+}

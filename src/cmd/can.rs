@@ -16,7 +16,9 @@ pub fn run(global: &Global, principal: &str, action: &str, resource: &str, pairs
         Format::Json => emit_json(&answer)?,
         Format::Text => emit(&text(&answer))?,
     }
-    Ok(answered(&answer.unread))
+    // Undecided (a key, bucket or another account's policy was not read) is partial too.
+    let undecided = answer.decision == "unknown";
+    Ok(if undecided { super::Outcome::PartialSnapshot } else { answered(&answer.unread) })
 }
 
 /// `KEY=VALUE` pairs into a complete request context; a repeated key holds every value.
