@@ -12,6 +12,12 @@ use super::pattern::Tok;
 
 /// Glob match of `text` against `toks`. `fold` compares letters case-insensitively.
 pub fn glob(toks: &[Tok], text: &str, fold: bool) -> bool {
+    // The common shapes, without allocating: no `*` at all, or one `*` at the end.
+    match toks.iter().filter(|t| **t == Tok::Any).count() {
+        0 => return leads(toks, text, fold).is_some_and(|rest| rest.is_empty()),
+        1 if toks.last() == Some(&Tok::Any) => return leads(&toks[..toks.len() - 1], text, fold).is_some(),
+        _ => {}
+    }
     let text: Vec<char> = text.chars().map(|c| key(c, fold)).collect();
     let segments: Vec<Vec<Tok>> = toks
         .split(|t| *t == Tok::Any)
@@ -38,11 +44,28 @@ pub fn glob(toks: &[Tok], text: &str, fold: bool) -> bool {
     true
 }
 
+/// Whether `toks` (no `*`) match the start of `text`; what is left of the text if so.
+fn leads<'t>(toks: &[Tok], text: &'t str, fold: bool) -> Option<&'t str> {
+    let mut chars = text.chars();
+    for t in toks {
+        let c = chars.next()?;
+        if let Tok::Ch(p) = t {
+            if key(*p, fold) != key(c, fold) {
+                return None;
+            }
+        }
+    }
+    Some(chars.as_str())
+}
+
 /// The character compared: itself, or its lower-case form when folding (a character whose
 /// lower case is several characters stays as it is).
 fn key(c: char, fold: bool) -> char {
     if !fold {
         return c;
+    }
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
     }
     let mut lower = c.to_lowercase();
     match (lower.next(), lower.next()) {
