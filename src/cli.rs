@@ -82,6 +82,12 @@ pub struct AwsArgs {
     /// No progress on stderr while reading the account.
     #[arg(long, short, global = true, help_heading = "Live account")]
     pub quiet: bool,
+    /// Read the whole account before answering. Without it, who-can-invoke, reach and can
+    /// (on a function) read only what their answer needs: the function, its execution roles
+    /// and the account's principals. findings, summary, diff and who-can-reach always read
+    /// the whole account.
+    #[arg(long, global = true, help_heading = "Live account")]
+    pub full: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,18 +111,21 @@ pub enum Command {
         output: Option<PathBuf>,
     },
     /// Print what the loaded account holds: functions, versions, aliases, policies, gaps.
+    /// On a live account it reads the whole account.
     Summary,
     /// Who can invoke a function: every grant, per scope and path, with its conditions.
     ///
     /// FUNCTION is a name, NAME:QUALIFIER (an alias or version) or an ARN. Without a
     /// qualifier every scope is covered (the function, each alias, each version: each has
-    /// its own resource policy).
+    /// its own resource policy). On a live account only this function, its roles and the
+    /// account's principals are read (about a dozen calls); --full reads everything.
     WhoCanInvoke {
         /// The function (name, name:qualifier or ARN).
         function: String,
     },
     /// What a function can reach: its execution role's permissions after denies and the
-    /// permission boundary, by service and access level.
+    /// permission boundary, by service and access level. On a live account only this
+    /// function and its roles are read; --full reads everything.
     Reach {
         /// The function (name, name:qualifier or ARN); a version uses the role it was
         /// published with.
@@ -126,7 +135,9 @@ pub enum Command {
         all: bool,
     },
     /// Decide one concrete request against the account's policies and explain it: "why
-    /// does PRINCIPAL get AccessDenied on RESOURCE?".
+    /// does PRINCIPAL get AccessDenied on RESOURCE?". On a live account, when RESOURCE is a
+    /// function of it, only that function, the roles and the principals are read; --full
+    /// reads everything.
     Can {
         /// The caller: an IAM user, role or root ARN, an assumed-role session ARN, a
         /// service principal, or "anonymous".
@@ -146,7 +157,8 @@ pub enum Command {
         /// The later snapshot.
         new: std::path::PathBuf,
     },
-    /// Risk findings across the account, most severe first.
+    /// Risk findings across the account, most severe first. On a live account it reads the
+    /// whole account.
     Findings {
         /// Show only findings of this severity or worse (info, low, medium, high, critical).
         #[arg(long, value_name = "S", default_value = "info")]
@@ -156,6 +168,7 @@ pub enum Command {
         fail_on: Option<String>,
     },
     /// Which functions' roles allow ACTION on RESOURCE (e.g. s3:GetObject arn:aws:s3:::payroll/2026.csv).
+    /// On a live account it reads the whole account.
     WhoCanReach {
         /// The action, service:Action.
         action: String,

@@ -2,7 +2,7 @@
 
 use anyhow::{Result, bail};
 
-use super::{Outcome, answered, emit, emit_json, load_graph};
+use super::{Outcome, answered, emit, emit_json, load_graph, load_graph_for};
 use crate::cli::{Format, Global};
 use crate::graph::CanAnswer;
 use crate::policy::Context;
@@ -10,7 +10,12 @@ use crate::text::sanitize;
 
 pub fn run(global: &Global, principal: &str, action: &str, resource: &str, pairs: &[String]) -> Result<Outcome> {
     let context = parse_context(pairs)?;
-    let graph = load_graph(global)?;
+    // A question about a function needs only that function; anything else, the account.
+    let function = crate::policy::arn::split(resource).filter(|p| p[2] == "lambda" && p[5].starts_with("function:"));
+    let graph = match function {
+        Some(_) => load_graph_for(global, resource)?,
+        None => load_graph(global)?,
+    };
     let answer = graph.can(principal, action, resource, context).map_err(anyhow::Error::msg)?;
     match global.format {
         Format::Json => emit_json(&answer)?,

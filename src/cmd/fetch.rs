@@ -42,13 +42,27 @@ pub fn options(aws: &AwsArgs) -> FetchOptions {
 
 /// Reads the live account, showing progress unless `--quiet`.
 pub fn live(aws: &AwsArgs) -> Result<Fetched> {
+    with_progress(aws, |opts, tx| async move { fetch::fetch(&opts, Some(tx)).await })
+}
+
+/// Reads only what answers about `function` need, showing progress unless `--quiet`.
+pub fn live_function(aws: &AwsArgs, function: &str) -> Result<Fetched> {
+    let name = function.to_string();
+    with_progress(aws, |opts, tx| async move { fetch::function(&opts, &name, Some(tx)).await })
+}
+
+fn with_progress<F, Fut>(aws: &AwsArgs, read: F) -> Result<Fetched>
+where
+    F: FnOnce(fetch::FetchOptions, tokio::sync::mpsc::UnboundedSender<fetch::Event>) -> Fut,
+    Fut: std::future::Future<Output = Result<Fetched, fetch::FetchError>>,
+{
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     let opts = options(aws);
     runtime.block_on(async {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let shown = (!aws.quiet).then(|| tokio::spawn(Progress::new().show(rx)));
-        let fetched = fetch::fetch(&opts, Some(tx)).await;
+        let fetched = read(opts, tx).await;
         if let Some(task) = shown {
             let _ = task.await;
         }

@@ -2,13 +2,13 @@
 
 use anyhow::Result;
 
-use super::{Outcome, answered, emit, emit_json, load_graph, unknown_section};
+use super::{Outcome, answered, emit, emit_json, load_graph_for, unknown_section};
 use crate::cli::{Format, Global};
 use crate::graph::{Grant, Graph, Invokers, Path, Verdict, invoke_scopes, none_phrase};
 use crate::text::sanitize;
 
 pub fn run(global: &Global, function: &str) -> Result<Outcome> {
-    let graph = load_graph(global)?;
+    let graph = load_graph_for(global, function)?;
     let target = graph.lookup(function)?;
     let answer = graph.who_can_invoke(&target);
     match global.format {

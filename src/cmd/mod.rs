@@ -76,6 +76,16 @@ pub fn load_graph(global: &Global) -> Result<crate::graph::Graph> {
     Ok(crate::graph::Graph::build(snapshot))
 }
 
+/// The graph an answer about one function needs: on a live account (without `--full`)
+/// only that function, its execution roles and the account's principals are read.
+pub fn load_graph_for(global: &Global, function: &str) -> Result<crate::graph::Graph> {
+    if global.demo || global.snapshot.is_some() || global.aws.full {
+        return load_graph(global);
+    }
+    let fetched = fetch::live_function(&global.aws, function)?;
+    Ok(crate::graph::Graph::build(fetched.snapshot))
+}
+
 /// JSON for scripts: one document, one line.
 pub fn emit_json<T: serde::Serialize>(value: &T) -> Result<()> {
     emit(&(crate::text::json(value).context("cannot encode the answer")? + "\n"))

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{Outcome, answered, emit, emit_json, load_graph, unknown_section};
+use super::{Outcome, answered, emit, emit_json, load_graph, load_graph_for, unknown_section};
 use crate::cli::{Format, Global};
 use crate::graph::{Reach, ServiceReach, WhoCanReach, none_phrase};
 use crate::text::sanitize;
@@ -28,7 +28,7 @@ fn fitting(names: &[String]) -> usize {
 }
 
 pub fn run(global: &Global, function: &str, all: bool) -> Result<Outcome> {
-    let graph = load_graph(global)?;
+    let graph = load_graph_for(global, function)?;
     let target = graph.lookup(function)?;
     let answer = graph.reach(&target);
     match global.format {

@@ -4,11 +4,11 @@
 use aws_sdk_iam::types::EntityType;
 
 use super::iam::{Identities, document, inline, name_of};
-use super::{Ctx, Event};
+use super::{Ctx, Event, Failure};
 use crate::model::{Group, ManagedPolicy, Role, User};
 
 /// One paged listing of every user, group, role and customer managed policy.
-pub(super) async fn authorization_details(ctx: &Ctx) -> Option<Identities> {
+pub(super) async fn authorization_details(ctx: &Ctx) -> Result<Identities, Failure> {
     let iam = &ctx.clients.iam;
     let listing = ctx
         .pages(
@@ -28,11 +28,9 @@ pub(super) async fn authorization_details(ctx: &Ctx) -> Option<Identities> {
             },
         )
         .await;
-    // Not a gap: the per-entity reads that follow cover the same ground, and record their
-    // own gaps for whatever they cannot read.
-    if listing.failure.is_some() {
-        ctx.emit(Event::Phase("reading IAM entity by entity (authorization details not readable)"));
-        return None;
+    // Not a gap here: the caller reads the same ground another way, or records what stays unread.
+    if let Some(failure) = listing.failure {
+        return Err(failure);
     }
     let pages = listing.items;
     let mut ids = Identities::default();
@@ -112,5 +110,5 @@ pub(super) async fn authorization_details(ctx: &Ctx) -> Option<Identities> {
     for r in &ids.roles {
         ctx.emit(Event::Role(Box::new(r.clone())));
     }
-    Some(ids)
+    Ok(ids)
 }

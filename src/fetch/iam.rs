@@ -37,14 +37,32 @@ pub(super) fn name_of(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
 }
 
-pub(super) async fn read(ctx: &Arc<Ctx>, functions: &[Function]) -> Identities {
+/// What to read when the one-call listing of the account's principals is denied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Fallback {
+    /// Every role, user and group, one by one (a full crawl).
+    EveryEntity,
+    /// Only the execution roles (a targeted answer); the other principals stay unread.
+    ExecutionRoles,
+}
+
+impl Identities {
+    pub(super) fn into(self, snap: &mut crate::model::Snapshot) {
+        snap.roles = self.roles;
+        snap.users = self.users;
+        snap.groups = self.groups;
+        snap.managed_policies = self.managed_policies;
+    }
+}
+
+pub(super) async fn read(ctx: &Arc<Ctx>, functions: &[Function], fallback: Fallback) -> Identities {
     let execution: BTreeSet<String> = functions
         .iter()
         .flat_map(|f| std::iter::once(f.role_arn.clone()).chain(f.versions.iter().map(|v| v.role_arn.clone())))
         .filter(|arn| !arn.is_empty())
         .collect();
-    let mut ids = match super::details::authorization_details(ctx).await {
-        Some(mut ids) => {
+    let mut ids = match (super::details::authorization_details(ctx).await, fallback) {
+        (Ok(mut ids), _) => {
             // Execution roles the listing did not return (deleted ones) are asked for one
             // by one, which records why they are missing.
             let known: BTreeSet<String> = ids.roles.iter().map(|r| r.arn.clone()).collect();
@@ -52,7 +70,25 @@ pub(super) async fn read(ctx: &Arc<Ctx>, functions: &[Function]) -> Identities {
             ids.roles.extend(roles(ctx, missing).await);
             ids
         }
-        None => per_entity(ctx, &execution).await,
+        (Err(_), Fallback::EveryEntity) => {
+            ctx.emit(Event::Phase("reading IAM entity by entity (authorization details not readable)"));
+            per_entity(ctx, &execution).await
+        }
+        (Err(failure), Fallback::ExecutionRoles) => {
+            // The account's other principals are not listed one by one for one answer:
+            // the listings they would need are unread, and the answer says so.
+            let why = Failure::permanent(
+                failure.reason,
+                format!(
+                    "not read for a targeted answer (authorization details: {}); --full reads them one by one",
+                    failure.message
+                ),
+            );
+            for op in ["iam:ListRoles", "iam:ListUsers", "iam:ListGroups"] {
+                ctx.gap(op, "*", &why);
+            }
+            Identities { roles: roles(ctx, execution.into_iter().collect()).await, ..Identities::default() }
+        }
     };
     let have: BTreeSet<String> = ids.managed_policies.iter().map(|p| p.arn.clone()).collect();
     let wanted: BTreeSet<String> = attached_arns(&ids).into_iter().filter(|a| !have.contains(a)).collect();

@@ -16,7 +16,7 @@ use crate::model::{
     UrlConfig,
 };
 
-const LATEST: &str = "$LATEST";
+pub(super) const LATEST: &str = "$LATEST";
 
 /// Every function with its published versions, from one `ListFunctions(FunctionVersion=ALL)`
 /// listing. When a page cannot be read, the functions of the pages before it are kept.
@@ -72,7 +72,7 @@ fn env_names(c: &FunctionConfiguration) -> Vec<String> {
     names
 }
 
-fn function(c: &FunctionConfiguration) -> Function {
+pub(super) fn function(c: &FunctionConfiguration) -> Function {
     Function {
         name: c.function_name().unwrap_or_default().to_string(),
         arn: unqualified(c.function_arn().unwrap_or_default()),
@@ -90,7 +90,7 @@ fn function(c: &FunctionConfiguration) -> Function {
     }
 }
 
-fn version(c: &FunctionConfiguration) -> FunctionVersion {
+pub(super) fn version(c: &FunctionConfiguration) -> FunctionVersion {
     FunctionVersion {
         version: c.version().unwrap_or_default().to_string(),
         arn: c.function_arn().unwrap_or_default().to_string(),
@@ -187,7 +187,7 @@ impl Queue {
 
 /// One function's aliases, each scope's policy and its URLs; `None` when the function was
 /// deleted after it was listed (recorded as absent).
-async fn detail(ctx: &Ctx, mut f: Function) -> Option<Function> {
+pub(super) async fn detail(ctx: &Ctx, mut f: Function) -> Option<Function> {
     let gone = |failure: &Failure, operation: &str| {
         ctx.absent(Absent {
             kind: AbsentKind::Function,
@@ -370,18 +370,18 @@ pub(super) async fn mappings(ctx: &Ctx) -> Vec<EventSourceMapping> {
             |page| (page.event_source_mappings().to_vec(), page.next_marker().map(str::to_string)),
         )
         .await;
-    listed
-        .items
-        .iter()
-        .map(|m| EventSourceMapping {
-            uuid: m.uuid().unwrap_or_default().to_string(),
-            source_arn: m.event_source_arn().map(str::to_string),
-            function_arn: m.function_arn().unwrap_or_default().to_string(),
-            state: m.state().unwrap_or("Unknown").to_string(),
-            batch_size: m.batch_size().and_then(|b| u32::try_from(b).ok()),
-            maximum_batching_window_seconds: m.maximum_batching_window_in_seconds().and_then(|b| u32::try_from(b).ok()),
-        })
-        .collect()
+    listed.items.iter().map(mapping).collect()
+}
+
+pub(super) fn mapping(m: &aws_sdk_lambda::types::EventSourceMappingConfiguration) -> EventSourceMapping {
+    EventSourceMapping {
+        uuid: m.uuid().unwrap_or_default().to_string(),
+        source_arn: m.event_source_arn().map(str::to_string),
+        function_arn: m.function_arn().unwrap_or_default().to_string(),
+        state: m.state().unwrap_or("Unknown").to_string(),
+        batch_size: m.batch_size().and_then(|b| u32::try_from(b).ok()),
+        maximum_batching_window_seconds: m.maximum_batching_window_in_seconds().and_then(|b| u32::try_from(b).ok()),
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ mod lambda;
 mod pace;
 mod read;
 mod scope;
+mod targeted;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -112,6 +113,10 @@ pub enum Event {
 pub enum FetchError {
     #[error("no AWS region configured: pass --region or set AWS_REGION (or a region in your profile)")]
     NoRegion,
+    #[error("no function named \"{0}\" in this account and region (lambda:ListVersionsByFunction: {1})")]
+    NoSuchFunction(String, String),
+    #[error("cannot read function \"{0}\": {1}")]
+    Function(String, String),
     #[error("the account's answers cannot be used: {0}")]
     Inconsistent(String),
     #[error(
@@ -198,6 +203,45 @@ pub async fn fetch_with_priority(
     events: Option<UnboundedSender<Event>>,
     priority: Option<UnboundedReceiver<String>>,
 ) -> Result<Fetched, FetchError> {
+    let (ctx, mut snap, start) = begin(opts, events).await?;
+    ctx.emit(Event::Phase("listing functions"));
+    let functions = lambda::list_functions(&ctx).await;
+    ctx.emit(Event::Phase("reading function details"));
+    snap.functions = lambda::details(&ctx, functions, priority).await;
+    ctx.emit(Event::Phase("listing event source mappings"));
+    snap.event_source_mappings = lambda::mappings(&ctx).await;
+    ctx.emit(Event::Phase("reading roles and policies"));
+    let identities = iam::read(&ctx, &snap.functions, iam::Fallback::EveryEntity).await;
+    identities.into(&mut snap);
+    finish(&ctx, snap, start)
+}
+
+/// Reads only what answers about one function need: the function with its versions,
+/// aliases, each scope's policy and URLs, its event source mappings, its execution roles
+/// with their policies, and the account's principals in one listing (whose identity
+/// policies may let them invoke it). Other functions are not read, and not needed.
+pub async fn function(
+    opts: &FetchOptions,
+    name: &str,
+    events: Option<UnboundedSender<Event>>,
+) -> Result<Fetched, FetchError> {
+    let (ctx, mut snap, start) = begin(opts, events).await?;
+    ctx.emit(Event::Phase("reading the function"));
+    let account = snap.account_id.clone();
+    let f = targeted::function(&ctx, &account, name).await?;
+    snap.event_source_mappings = targeted::mappings(&ctx, &f).await;
+    snap.functions = vec![f];
+    ctx.emit(Event::Phase("reading roles and policies"));
+    let identities = iam::read(&ctx, &snap.functions, iam::Fallback::ExecutionRoles).await;
+    identities.into(&mut snap);
+    finish(&ctx, snap, start)
+}
+
+/// The shared start of every read: clients, pacers, and who we are.
+async fn begin(
+    opts: &FetchOptions,
+    events: Option<UnboundedSender<Event>>,
+) -> Result<(Arc<Ctx>, Snapshot, Instant), FetchError> {
     let start = Instant::now();
     let clients = aws::clients(opts, events.clone()).await?;
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
@@ -224,20 +268,11 @@ pub async fn fetch_with_priority(
     let (account, caller_arn) = identity(&ctx).await?;
     let mut snap = Snapshot::new(&account, &ctx.clients.region);
     snap.caller_arn = Some(caller_arn);
+    Ok((ctx, snap, start))
+}
 
-    ctx.emit(Event::Phase("listing functions"));
-    let functions = lambda::list_functions(&ctx).await;
-    ctx.emit(Event::Phase("reading function details"));
-    snap.functions = lambda::details(&ctx, functions, priority).await;
-    ctx.emit(Event::Phase("listing event source mappings"));
-    snap.event_source_mappings = lambda::mappings(&ctx).await;
-    ctx.emit(Event::Phase("reading roles and policies"));
-    let identities = iam::read(&ctx, &snap.functions).await;
-    snap.roles = identities.roles;
-    snap.users = identities.users;
-    snap.groups = identities.groups;
-    snap.managed_policies = identities.managed_policies;
-
+/// The shared end: gaps and absent things, the loader's rules, the report's counters.
+fn finish(ctx: &Ctx, mut snap: Snapshot, start: Instant) -> Result<Fetched, FetchError> {
     snap.gaps = std::mem::take(&mut *ctx.gaps.lock().unwrap_or_else(|p| p.into_inner()));
     snap.absent = std::mem::take(&mut *ctx.absent.lock().unwrap_or_else(|p| p.into_inner()));
     // What is written must load: anything that breaks the loader's rules becomes a gap.

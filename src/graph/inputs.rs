@@ -80,6 +80,8 @@ impl Graph {
             let listing = match g.operation.as_str() {
                 "lambda:ListAliases" => scope.is_none_or(|s| matches!(s, Scope::Alias(_))),
                 "lambda:ListFunctionUrlConfigs" | "lambda:GetFunctionUrlConfig" => true,
+                // A targeted read lists the mappings of this function's scopes only.
+                "lambda:ListEventSourceMappings" => true,
                 _ => false,
             };
             listing && about(g, &f.arn)
