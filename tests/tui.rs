@@ -205,8 +205,29 @@ fn copy_gives_the_selected_arn() {
     assert_eq!(effects, vec![Effect::Copy("arn:aws:lambda:us-east-1:123456789012:function:app-cart-get".into())]);
 }
 
+/// What the listing says of a function: no versions, aliases, policies or URLs yet.
+fn as_listed(f: &lambdascope::model::Function) -> lambdascope::model::Function {
+    lambdascope::model::Function {
+        versions: Vec::new(),
+        aliases: Vec::new(),
+        urls: Vec::new(),
+        policy: None,
+        ..f.clone()
+    }
+}
+
+/// Installs the partial account a tick asks for, as the event loop does.
+fn rebuild(app: &mut App) -> Snapshot {
+    let effects = app.update(Action::Tick);
+    let [Effect::Rebuild(partial)] = effects.as_slice() else { panic!("{effects:?}") };
+    let partial = (**partial).clone();
+    assert!(app.update(Action::Tick).is_empty(), "one rebuild at a time");
+    app.update(Action::Partial(Box::new(Loaded::new(partial.clone()))));
+    partial
+}
+
 #[test]
-fn a_live_account_fills_in_as_events_arrive() {
+fn a_live_account_works_while_it_loads() {
     let mut app = App::new("live");
     assert!(app.status.loading);
     assert!(screen_text(&app, 120, 20).contains("waiting for the first functions"));
@@ -217,58 +238,52 @@ fn a_live_account_fills_in_as_events_arrive() {
     }));
     app.update(Action::Fetch(Event::Phase("reading function details")));
     let snap = Snapshot::from_json(demo::JSON).unwrap();
-    let names: Vec<String> = snap.functions.iter().map(|f| f.name.clone()).collect();
-    app.update(Action::Fetch(Event::Listed { functions: 44, names: names.clone() }));
-    // Every listed function shows at once; moving onto one asks for it first.
+    let listed: Vec<_> = snap.functions.iter().map(as_listed).collect();
+    app.update(Action::Fetch(Event::Listed { functions: 44, listed }));
+    // From the first page, the table is a real one: every function, what the listing said.
+    let partial = rebuild(&mut app);
+    assert_eq!(partial.functions.len(), 44);
     assert_eq!(app.row_count(), 44);
-    assert_eq!(app.update(Action::Down), vec![Effect::Prioritize(names[1].clone())]);
-    for (i, f) in snap.functions.iter().take(3).enumerate() {
-        app.update(Action::Fetch(Event::Function { function: Box::new(f.clone()), done: i + 1, total: 44 }));
-    }
-    app.update(Action::Fetch(Event::Call { operation: "lambda:GetPolicy".into(), total: 17 }));
     let screen = screen_text(&app, 120, 20);
-    assert!(screen.contains("Functions (44 listed, 3 read)"), "{screen}");
-    assert!(screen.contains("app-cart-get") && screen.contains("✔ read") && screen.contains("… waiting"), "{screen}");
-    assert!(screen.contains("3/44 functions · 17 calls"), "{screen}");
-    assert!(screen.contains("as arn:aws:iam::123456789012:user/me"), "{screen}");
-    // A tick turns what was read into a partial account, built off the event loop.
-    let effects = app.update(Action::Tick);
-    let [Effect::Rebuild(partial)] = effects.as_slice() else { panic!("{effects:?}") };
-    assert_eq!(partial.functions.len(), 3);
-    assert!(app.update(Action::Tick).is_empty(), "one rebuild at a time");
-    app.update(Action::Partial(Box::new(Loaded::new((**partial).clone()))));
-    // A function already read opens while the rest load; one not read yet is asked for.
-    app.update(Action::Top);
-    app.update(Action::Open);
-    assert!(matches!(app.place().screen, Screen::Function { .. }), "{:?}", app.place().screen);
-    let name = app
-        .data
-        .as_ref()
-        .map(|d| {
-            d.graph
-                .function(match app.place().screen {
-                    Screen::Function { index, .. } => index,
-                    _ => 0,
-                })
-                .name
-                .clone()
-        })
-        .unwrap();
-    app.update(Action::Back);
-    app.update(Action::Bottom);
+    assert!(screen.contains("Functions (44/44, 0 of 44 read)"), "{screen}");
+    assert!(screen.contains("app-cart-get") && screen.contains("nodejs") && screen.contains("… reading"), "{screen}");
+    // Moving onto a function not read yet asks for it first.
+    let second = app.data.as_ref().unwrap().graph.function(1).name.clone();
+    assert_eq!(app.update(Action::Down), vec![Effect::Prioritize(second)]);
+    // The filter works on what is known.
+    app.update(Action::StartFilter);
+    typed(&mut app, "payments-refund");
+    app.update(Action::InputSubmit);
+    assert_eq!(app.row_count(), 1);
+    // Opening it reads it first, and its screen says what it is waiting for.
     let effects = app.update(Action::Open);
-    assert_eq!(effects, vec![Effect::Prioritize(names[43].clone())]);
-    assert!(app.message.as_deref().unwrap_or_default().contains("first"));
+    assert_eq!(effects, vec![Effect::Prioritize("payments-refund".into())]);
+    assert!(matches!(app.place().screen, Screen::Function { .. }));
+    let screen = screen_text(&app, 120, 40);
+    assert!(screen.contains("no grants in what could be read"), "{screen}");
+    assert!(screen.contains("not read yet"), "{screen}");
+    // Its details arrive; the next partial account fills the open screen in.
+    let refund = snap.functions.iter().find(|f| f.name == "payments-refund").unwrap();
+    app.update(Action::Fetch(Event::Function { function: Box::new(refund.clone()), done: 1, total: 44 }));
+    app.update(Action::Fetch(Event::Call { operation: "lambda:GetPolicy".into(), total: 17 }));
+    rebuild(&mut app);
+    let screen = screen_text(&app, 120, 40);
+    assert!(screen.contains("sns.amazonaws.com"), "the invokers read so far appear: {screen}");
+    assert!(screen.contains("1/44 functions · 17 calls"), "{screen}");
+    assert!(screen.contains("as arn:aws:iam::123456789012:user/me"), "{screen}");
     // The complete account replaces the partial one; the user's place is kept.
-    app.update(Action::Top);
-    app.update(Action::Open);
     app.update(Action::Loaded(Box::new(Loaded::new(snap))));
     assert!(!app.status.loading);
     match &app.place().screen {
-        Screen::Function { index, .. } => assert_eq!(app.data.as_ref().unwrap().graph.function(*index).name, name),
+        Screen::Function { index, .. } => {
+            assert_eq!(app.data.as_ref().unwrap().graph.function(*index).name, "payments-refund")
+        }
         other => panic!("{other:?}"),
     }
+    assert!(!screen_text(&app, 120, 40).contains("not read yet"));
     app.update(Action::Back);
+    app.update(Action::StartFilter);
+    app.update(Action::InputCancel);
     assert_eq!(app.row_count(), 44);
 }
 

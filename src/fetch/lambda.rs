@@ -38,14 +38,10 @@ pub(super) async fn list_functions(ctx: &Ctx) -> Vec<Function> {
                     .send()
             },
             |page| {
-                let names: Vec<String> = page
-                    .functions()
-                    .iter()
-                    .filter(|c| c.version().is_none_or(|v| v == LATEST))
-                    .filter_map(|c| c.function_name().map(str::to_string))
-                    .collect();
-                let functions = seen.fetch_add(names.len(), Ordering::Relaxed) + names.len();
-                ctx.emit(Event::Listed { functions, names });
+                let listed: Vec<Function> =
+                    page.functions().iter().filter(|c| c.version().is_none_or(|v| v == LATEST)).map(function).collect();
+                let functions = seen.fetch_add(listed.len(), Ordering::Relaxed) + listed.len();
+                ctx.emit(Event::Listed { functions, listed });
                 (page.functions().to_vec(), page.next_marker().map(str::to_string))
             },
         )

@@ -84,10 +84,12 @@ pub enum Event {
         caller_arn: String,
     },
     Phase(&'static str),
-    /// A listing page arrived: the functions listed so far, and this page's names.
+    /// A listing page arrived: how many functions are listed so far, and this page's
+    /// functions as the listing describes them (runtime, role, last modified; no versions,
+    /// aliases, policies or URLs yet).
     Listed {
         functions: usize,
-        names: Vec<String>,
+        listed: Vec<Function>,
     },
     /// A function with its aliases, policies and URLs.
     Function {

@@ -13,6 +13,8 @@ pub enum GapReason {
     Error,
     /// Not read before the crawl deadline (`--max-time`).
     Deadline,
+    /// Not read yet: a live account still loading (only in the UI's partial accounts).
+    Pending,
 }
 
 impl GapReason {
@@ -23,6 +25,7 @@ impl GapReason {
             GapReason::Throttled => "throttled",
             GapReason::Error => "error",
             GapReason::Deadline => "deadline passed",
+            GapReason::Pending => "not read yet",
         }
     }
 }

@@ -191,11 +191,11 @@ pub struct App {
     pub sort: SortKey,
     /// Functions table rows in display order (filtered and sorted), as indexes into `rows`.
     pub visible: Vec<usize>,
-    /// Function names listed while a live account is still loading, and those whose
-    /// details have arrived (collected into `so_far`).
-    pub listed: Vec<String>,
+    /// While a live account loads: the functions whose details have arrived, the partial
+    /// account so far, and where each function sits in it.
     pub detailed: std::collections::HashSet<String>,
     pub(super) so_far: Option<Snapshot>,
+    pub(super) positions: super::live::Positions,
     /// New details arrived since the last partial graph; a rebuild is under way.
     pub(super) dirty: bool,
     pub(super) rebuilding: bool,
@@ -222,9 +222,9 @@ impl App {
             filter: String::new(),
             sort: SortKey::Name,
             visible: Vec::new(),
-            listed: Vec::new(),
             detailed: Default::default(),
             so_far: None,
+            positions: Default::default(),
             dirty: false,
             rebuilding: false,
             message: None,
@@ -249,7 +249,6 @@ impl App {
     /// How many rows the current screen has.
     pub fn row_count(&self) -> usize {
         match (&self.data, &self.place().screen) {
-            _ if self.listing() => self.listed.len(),
             (Some(_), Screen::Functions) => self.visible.len(),
             _ => self.rows().len(),
         }
@@ -258,7 +257,6 @@ impl App {
     /// The rows from `start`, at most `len` of them: what one frame shows.
     pub fn window(&self, start: usize, len: usize) -> Vec<Row> {
         match (&self.data, &self.place().screen) {
-            _ if self.listing() => self.listed.iter().skip(start).take(len).map(|n| self.loading_row(n)).collect(),
             (Some(d), Screen::Functions) => {
                 self.visible.iter().skip(start).take(len).map(|&i| function_row(&d.rows[i])).collect()
             }
@@ -285,9 +283,6 @@ impl App {
     }
 
     pub(super) fn build_rows(&self) -> Vec<Row> {
-        if self.listing() {
-            return self.listed.iter().map(|n| self.loading_row(n)).collect();
-        }
         let Some(d) = &self.data else { return Vec::new() };
         match &self.place().screen {
             Screen::Functions => self.visible.iter().map(|&i| function_row(&d.rows[i])).collect(),
@@ -332,8 +327,10 @@ impl App {
                 }
             }
             Action::Open => {
+                // Asked for before the screen changes: the row selected now is the function.
+                let effects = self.prioritize_selected();
                 self.open();
-                return self.prioritize_selected();
+                return effects;
             }
             Action::Back => self.back(),
             Action::NextTab => self.tab(1),
@@ -382,9 +379,9 @@ impl App {
             Action::Goto(kind) => self.goto(kind),
             Action::Reload => {
                 // What the cancelled load had read so far is no longer coming.
-                self.listed.clear();
                 self.detailed.clear();
                 self.so_far = None;
+                self.positions.clear();
                 self.status = Status { source: self.status.source.clone(), ..Status::default() };
                 self.status.loading = true;
                 self.status.phase = "reloading".into();
@@ -401,9 +398,9 @@ impl App {
             }
             Action::Loaded(loaded) => {
                 self.status.loading = false;
-                self.listed.clear();
                 self.detailed.clear();
                 self.so_far = None;
+                self.positions.clear();
                 self.install(*loaded);
                 self.status.phase = "loaded".into();
             }
@@ -417,6 +414,21 @@ impl App {
 }
 
 fn function_row(r: &FunctionRow) -> Row {
+    if r.pending {
+        // Listed but not read yet: what the listing said, and that the rest is coming.
+        return Row {
+            spans: vec![
+                (format!("{:<34} ", r.name), rows::Tone::Normal),
+                (format!("{:<12} ", r.runtime), rows::Tone::Dim),
+                (format!("{:<24} ", r.role), rows::Tone::Dim),
+                (format!("{:>8}  ", "…"), rows::Tone::Dim),
+                (format!("{:<7} ", "…"), rows::Tone::Dim),
+                ("… reading".into(), rows::Tone::Dim),
+            ],
+            target: Target::Function(r.index),
+            arn: Some(r.arn.clone()),
+        };
+    }
     Row {
         spans: vec![
             (format!("{:<34} ", r.name), rows::Tone::Normal),

@@ -1,11 +1,15 @@
-//! A live account arriving piece by piece: listed names, details as they are read, partial
-//! accounts rebuilt off the event loop, and the final account replacing them without losing
-//! the user's place.
+//! A live account arriving piece by piece. From the first listing page the app holds a
+//! partial account: every listed function as the listing describes it, the details and
+//! roles read so far, and a "not read yet" gap for everything still to come, so every
+//! screen works (filter, sort, open, tabs, explain) and every answer says what it is still
+//! waiting for. Partial accounts are rebuilt off the event loop; the final account
+//! replaces them without losing the user's place.
+
+use std::collections::HashMap;
 
 use super::app::{App, Effect, Loaded, Place, Screen};
-use super::rows::{self, Row, Target};
 use crate::fetch::Event;
-use crate::model::Snapshot;
+use crate::model::{Gap, GapReason, Snapshot};
 
 impl App {
     pub(super) fn fetched(&mut self, event: Event) {
@@ -15,32 +19,81 @@ impl App {
                 let mut snap = Snapshot::new(&account, &region);
                 snap.caller_arn = Some(caller_arn.clone());
                 self.so_far = Some(snap);
+                self.positions.clear();
                 st.account = account;
                 st.region = region;
                 st.caller = caller_arn;
             }
             Event::Phase(p) => st.phase = p.to_string(),
-            Event::Listed { functions, names } => {
+            Event::Listed { functions, listed } => {
                 st.listed = functions;
-                self.listed.extend(names);
+                for f in listed {
+                    self.keep(f);
+                }
             }
             Event::Function { function, done, total } => {
                 st.done = done;
                 st.total = total;
                 self.detailed.insert(function.name.clone());
+                self.keep(*function);
+            }
+            Event::Role(role) => {
                 if let Some(snap) = &mut self.so_far {
-                    snap.functions.push(*function);
+                    snap.roles.push(*role);
                     self.dirty = true;
                 }
             }
-            Event::Gap(_) => st.gaps += 1,
+            Event::Gap(gap) => {
+                st.gaps += 1;
+                if let Some(snap) = &mut self.so_far {
+                    snap.gaps.push(gap);
+                }
+            }
             Event::Retrying { waiting, throttled } => {
                 st.waiting = waiting;
                 st.throttled = throttled;
             }
             Event::Call { total, .. } => st.calls = total,
-            Event::Role(_) => {}
         }
+    }
+
+    /// Puts a listed or read function into the partial account, replacing what was there.
+    fn keep(&mut self, f: crate::model::Function) {
+        let Some(snap) = &mut self.so_far else { return };
+        match self.positions.get(&f.name) {
+            Some(&at) => snap.functions[at] = f,
+            None => {
+                self.positions.insert(f.name.clone(), snap.functions.len());
+                snap.functions.push(f);
+            }
+        }
+        self.dirty = true;
+    }
+
+    /// The partial account to show: what was read, and a "not read yet" gap for each thing
+    /// still to come, so the answers built on it say what they are waiting for.
+    pub(super) fn partial(&self) -> Option<Snapshot> {
+        let mut snap = self.so_far.clone()?;
+        let pending = |operation: &str, resource: &str| Gap {
+            operation: operation.into(),
+            resource: resource.into(),
+            reason: GapReason::Pending,
+            message: "the account is still loading".into(),
+        };
+        let waiting: Vec<Gap> = snap
+            .functions
+            .iter()
+            .filter(|f| !self.detailed.contains(&f.name))
+            .flat_map(|f| {
+                ["lambda:ListAliases", "lambda:GetPolicy", "lambda:ListFunctionUrlConfigs"]
+                    .map(|op| pending(op, &f.arn))
+            })
+            .collect();
+        snap.gaps.extend(waiting);
+        for op in ["lambda:ListEventSourceMappings", "iam:ListRoles", "iam:ListUsers", "iam:ListGroups"] {
+            snap.gaps.push(pending(op, "*"));
+        }
+        Some(snap)
     }
 
     /// Shows a (partial or complete) account, keeping the user's place where it still exists.
@@ -89,29 +142,17 @@ impl App {
         if !self.dirty || self.rebuilding || !self.status.loading {
             return Vec::new();
         }
-        let Some(snap) = self.so_far.clone() else { return Vec::new() };
+        let Some(snap) = self.partial() else { return Vec::new() };
         self.dirty = false;
         self.rebuilding = true;
         vec![Effect::Rebuild(Box::new(snap))]
     }
 
-    pub(super) fn loading_row(&self, name: &str) -> Row {
-        let (mark, tone) = if self.detailed.contains(name) {
-            ("✔ read   ", rows::Tone::Good)
-        } else {
-            ("… waiting", rows::Tone::Dim)
-        };
-        Row {
-            spans: vec![(format!("{:<34} ", crate::text::sanitize(name)), rows::Tone::Normal), (mark.into(), tone)],
-            target: Target::Pending(name.to_string()),
-            arn: None,
-        }
-    }
-
-    /// While a live account loads, the Functions screen lists names as they are listed.
-    pub(super) fn listing(&self) -> bool {
-        self.status.loading
-            && matches!(self.place().screen, Screen::Functions)
-            && (self.data.is_none() || !self.listed.is_empty())
+    /// Whether a function is listed but its details are not read yet.
+    pub fn pending(&self, name: &str) -> bool {
+        self.status.loading && !self.detailed.contains(name)
     }
 }
+
+/// Where each function of the partial account sits, by name.
+pub(super) type Positions = HashMap<String, usize>;

@@ -12,10 +12,10 @@ impl App {
     }
 
     pub(super) fn prioritize_selected(&self) -> Vec<Effect> {
-        match self.selected_row().map(|r| r.target) {
-            Some(Target::Pending(name)) if !self.detailed.contains(&name) => vec![Effect::Prioritize(name)],
-            _ => Vec::new(),
-        }
+        let Some(Target::Function(index)) = self.selected_row().map(|r| r.target) else { return Vec::new() };
+        let Some(d) = &self.data else { return Vec::new() };
+        let name = &d.graph.function(index).name;
+        if self.pending(name) { vec![Effect::Prioritize(name.clone())] } else { Vec::new() }
     }
 
     pub(super) fn step(&mut self, by: isize) {
@@ -50,10 +50,6 @@ impl App {
                 self.select_highlight();
             }
             (Target::Principal(p), _) => self.push(Screen::Principal(p)),
-            (Target::Pending(name), _) => match self.data.as_ref().and_then(|d| d.graph.index_of(&name)) {
-                Some(index) => self.push(Screen::Function { index, tab: Tab::Invokers, highlight: None }),
-                None => self.message = Some(format!("reading {} first…", crate::text::sanitize(&name))),
-            },
             _ => {}
         }
     }

@@ -31,8 +31,6 @@ pub enum Target {
         statement: Option<String>,
     },
     Principal(String),
-    /// A function listed but (maybe) not read yet, while a live account loads.
-    Pending(String),
     /// Show this statement of one of the execution role's policies.
     RoleStatement {
         policy: String,
@@ -87,6 +85,8 @@ pub struct FunctionRow {
     pub invokers: usize,
     pub public: &'static str,
     pub worst: Option<Severity>,
+    /// Listed, but its details are not read yet (a live account still loading).
+    pub pending: bool,
 }
 
 pub fn function_rows(graph: &Graph, findings: &[Finding]) -> Vec<FunctionRow> {
@@ -94,6 +94,13 @@ pub fn function_rows(graph: &Graph, findings: &[Finding]) -> Vec<FunctionRow> {
     for x in findings {
         by_function.entry(x.function.as_str()).or_default().push(x);
     }
+    let pending: std::collections::HashSet<&str> = graph
+        .snapshot
+        .gaps
+        .iter()
+        .filter(|g| g.reason == crate::model::GapReason::Pending && g.operation == "lambda:ListAliases")
+        .map(|g| g.resource.as_str())
+        .collect();
     graph
         .functions()
         .iter()
@@ -125,6 +132,7 @@ pub fn function_rows(graph: &Graph, findings: &[Finding]) -> Vec<FunctionRow> {
                 invokers: principals.len(),
                 public,
                 worst,
+                pending: pending.contains(f.arn.as_str()),
             }
         })
         .collect()

@@ -56,14 +56,8 @@ fn draw_top(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 fn title(app: &App) -> String {
-    let Some(d) =
-        &app.data.as_ref().filter(|_| !(app.status.loading && matches!(app.place().screen, Screen::Functions)))
-    else {
-        return format!(
-            " Functions ({} listed, {} read) ",
-            app.listed.len().max(app.status.listed),
-            app.detailed.len()
-        );
+    let Some(d) = &app.data else {
+        return format!(" Functions ({} listed, {} read) ", app.status.listed, app.detailed.len());
     };
     let name = |i: usize| sanitize(&d.graph.function(i).name).into_owned();
     match &app.place().screen {
@@ -74,7 +68,12 @@ fn title(app: &App) -> String {
                 SortKey::Worst => "  sorted by worst finding",
             };
             let filter = if app.filter.is_empty() { String::new() } else { format!("  /{}", app.filter) };
-            format!(" Functions ({}/{}){filter}{sort} ", app.visible.len(), d.rows.len())
+            let read = if app.status.loading {
+                format!(", {} of {} read", app.detailed.len(), app.status.listed.max(d.rows.len()))
+            } else {
+                String::new()
+            };
+            format!(" Functions ({}/{}{read}){filter}{sort} ", app.visible.len(), d.rows.len())
         }
         Screen::Function { index, .. } => format!(" Functions › {} ", name(*index)),
         Screen::Roles => " Roles ".into(),
