@@ -437,6 +437,7 @@ fn function_row(r: &FunctionRow) -> Row {
             (format!("{:>8}  ", r.invokers), rows::Tone::Normal),
             (format!("{:<7} ", r.public), if r.public == "-" { rows::Tone::Dim } else { rows::Tone::Bad }),
             (rows::severity_label(r.worst), rows::severity_tone(r.worst)),
+            (r.worst_id.map(|id| format!(" {id}")).unwrap_or_default(), rows::Tone::Dim),
         ],
         target: Target::Function(r.index),
         arn: Some(r.arn.clone()),

@@ -85,6 +85,8 @@ pub struct FunctionRow {
     pub invokers: usize,
     pub public: &'static str,
     pub worst: Option<Severity>,
+    /// The id of the worst finding (`public-invoke`, ...).
+    pub worst_id: Option<&'static str>,
     /// Listed, but its details are not read yet (a live account still loading).
     pub pending: bool,
 }
@@ -107,7 +109,8 @@ pub fn function_rows(graph: &Graph, findings: &[Finding]) -> Vec<FunctionRow> {
         .enumerate()
         .map(|(index, f)| {
             let mine = by_function.get(f.name.as_str()).map(Vec::as_slice).unwrap_or_default();
-            let worst = mine.iter().map(|x| x.severity).max();
+            let worst_finding = mine.iter().max_by_key(|x| x.severity);
+            let worst = worst_finding.map(|x| x.severity);
             let public = if mine.iter().any(|x| x.id == "public-invoke") {
                 "INVOKE"
             } else if mine.iter().any(|x| x.id == "public-url") {
@@ -132,6 +135,7 @@ pub fn function_rows(graph: &Graph, findings: &[Finding]) -> Vec<FunctionRow> {
                 invokers: principals.len(),
                 public,
                 worst,
+                worst_id: worst_finding.map(|x| x.id),
                 pending: pending.contains(f.arn.as_str()),
             }
         })
@@ -162,6 +166,36 @@ fn verdict_mark(v: Verdict) -> (&'static str, Tone) {
         Verdict::Conditional => ("?", Tone::Warn),
         Verdict::Denied => ("✖", Tone::Bad),
     }
+}
+
+/// The lines above a function's tabs: what it is, and which scopes and URLs it has.
+pub fn function_header(graph: &Graph, function: usize) -> Vec<String> {
+    let f = graph.function(function);
+    let first = s(&f.arn);
+    let middle = format!(
+        "{} · role {} · modified {}",
+        s(f.runtime.as_deref().unwrap_or("no runtime")),
+        s(&f.role_arn),
+        s(f.last_modified.as_deref().unwrap_or("unknown"))
+    );
+    let versions: Vec<&str> = f.versions.iter().map(|v| v.version.as_str()).collect();
+    let aliases: Vec<String> = f.aliases.iter().map(|a| format!("{}→{}", a.name, a.function_version)).collect();
+    let urls: Vec<String> = f
+        .urls
+        .iter()
+        .map(|u| {
+            let auth = if u.auth_type == crate::model::UrlAuthType::None { "NONE" } else { "AWS_IAM" };
+            format!("{} ({auth})", u.qualifier.as_deref().unwrap_or("unqualified"))
+        })
+        .collect();
+    let list = |items: Vec<String>| if items.is_empty() { "none".to_string() } else { items.join(", ") };
+    let second = format!(
+        "versions {} · aliases {} · URLs {}",
+        list(versions.iter().map(|v| v.to_string()).collect()),
+        list(aliases),
+        list(urls)
+    );
+    vec![first, middle, s(&second)]
 }
 
 /// The Invokers tab: grants grouped by scope, then path.

@@ -92,8 +92,16 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(block, area);
     let mut list = inner;
     match &app.place().screen {
-        Screen::Function { tab, .. } => {
-            let [tabs, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+        Screen::Function { tab, index, .. } => {
+            let [head, tabs, rest] =
+                Layout::vertical([Constraint::Length(3), Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+            if let Some(d) = &app.data {
+                let lines: Vec<Line> = super::rows::function_header(&d.graph, *index)
+                    .into_iter()
+                    .map(|l| Line::from(Span::styled(l, style(Tone::Dim))))
+                    .collect();
+                frame.render_widget(Paragraph::new(lines), head);
+            }
             let selected = Tab::ALL.iter().position(|t| t == tab).unwrap_or(0);
             let titles: Vec<&str> = Tab::ALL.iter().map(|t| t.label()).collect();
             frame.render_widget(
@@ -102,7 +110,7 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App) {
             );
             list = rest;
         }
-        Screen::Functions if app.data.is_some() && !app.status.loading => {
+        Screen::Functions if app.data.is_some() => {
             let [head, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
             let header = format!(
                 "{:<34} {:<12} {:<24} {:>8}  {:<7} {}",
