@@ -5,11 +5,19 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use lambdascope::cli::Cli;
-use lambdascope::cmd::{self, Outcome};
+use lambdascope::outcome::Outcome;
+use lambdascope::source::Source;
+use lambdascope::{cmd, tui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cmd::run(&cli) {
+    let g = &cli.global;
+    // Without a command, the terminal UI; with one, that command.
+    let ran = match &cli.command {
+        None => tui::run(Source::from_args(g.demo, g.snapshot.as_deref(), &g.aws)),
+        Some(command) => cmd::run(command, g),
+    };
+    match ran {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::PartialInput) => ExitCode::from(3),
         Ok(Outcome::PartialSnapshot) => ExitCode::from(4),

@@ -9,7 +9,7 @@ use anyhow::{Context as _, Result};
 use super::progress::Progress;
 use super::{Outcome, emit};
 use crate::cli::{AwsArgs, Global};
-use crate::fetch::{self, FetchOptions, Fetched};
+use crate::fetch::{self, Fetched};
 use crate::text::sanitize;
 
 pub fn run(global: &Global, output: Option<&Path>) -> Result<Outcome> {
@@ -23,21 +23,6 @@ pub fn run(global: &Global, output: Option<&Path>) -> Result<Outcome> {
         eprint!("{}", report(&fetched, output));
     }
     Ok(if fetched.snapshot.gaps.is_empty() { Outcome::Success } else { Outcome::PartialSnapshot })
-}
-
-/// Fetch options from the command line's AWS flags.
-pub fn options(aws: &AwsArgs) -> FetchOptions {
-    FetchOptions {
-        profile: aws.profile.clone(),
-        region: aws.region.clone(),
-        endpoint_url: aws.endpoint_url.clone(),
-        lambda_policy_rate: aws.policy_rate,
-        lambda_rate: aws.lambda_rate,
-        iam_rate: aws.iam_rate,
-        concurrency: usize::from(aws.concurrency),
-        max_time: aws.max_time,
-        ..FetchOptions::default()
-    }
 }
 
 /// Reads the live account, showing progress unless `--quiet`.
@@ -58,7 +43,7 @@ where
 {
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
-    let opts = options(aws);
+    let opts = crate::source::fetch_options(aws);
     runtime.block_on(async {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let shown = (!aws.quiet).then(|| tokio::spawn(Progress::new().show(rx)));

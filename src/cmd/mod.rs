@@ -15,58 +15,37 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
-use crate::cli::{Cli, Command, Global};
-use crate::demo;
+use crate::cli::{Command, Global};
 use crate::model::{Snapshot, SnapshotSource};
+use crate::source::Source;
 
-pub use fetch::{options as fetch_options, run as fetch};
+pub use fetch::run as fetch;
 pub use simulate::run as simulate;
 pub use summary::run as summary;
 
-/// How a command ended, mapped to the process exit status by `main`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Success,
-    /// Some input was rejected, the rest was answered (exit 3).
-    PartialInput,
-    /// The account was read only in part, or an answer depends on inputs that were not
-    /// read (exit 4).
-    PartialSnapshot,
-    /// A finding reached the `--fail-on` severity (exit 5).
-    FindingsOverThreshold,
-}
+pub use crate::outcome::Outcome;
 
-pub fn run(cli: &Cli) -> Result<Outcome> {
-    let Some(command) = &cli.command else {
-        return crate::tui::run(&cli.global);
-    };
+/// Runs one command.
+pub fn run(command: &Command, global: &Global) -> Result<Outcome> {
     match command {
-        Command::Summary => summary(&cli.global),
-        Command::Fetch { output } => fetch(&cli.global, output.as_deref()),
-        Command::WhoCanInvoke { function } => invoke::run(&cli.global, function),
-        Command::Reach { function, all } => reach::run(&cli.global, function, *all),
-        Command::Can { principal, action, resource, context } => {
-            can::run(&cli.global, principal, action, resource, context)
-        }
-        Command::Diff { old, new } => diff::run(&cli.global, old, new),
-        Command::Findings { min_severity, fail_on } => findings::run(&cli.global, min_severity, fail_on.as_deref()),
-        Command::WhoCanReach { action, resource } => reach::run_reverse(&cli.global, action, resource),
-        Command::Simulate { file } => simulate(file, cli.global.format),
+        Command::Summary => summary(global),
+        Command::Fetch { output } => fetch(global, output.as_deref()),
+        Command::WhoCanInvoke { function } => invoke::run(global, function),
+        Command::Reach { function, all } => reach::run(global, function, *all),
+        Command::Can { principal, action, resource, context } => can::run(global, principal, action, resource, context),
+        Command::Diff { old, new } => diff::run(global, old, new),
+        Command::Findings { min_severity, fail_on } => findings::run(global, min_severity, fail_on.as_deref()),
+        Command::WhoCanReach { action, resource } => reach::run_reverse(global, action, resource),
+        Command::Simulate { file } => simulate(file, global.format),
     }
 }
 
 /// The account the command works on: `--demo`, `--snapshot FILE`, or the live account.
 pub fn load_account(global: &Global) -> Result<(Snapshot, SnapshotSource)> {
-    if global.demo {
-        let snap = Snapshot::from_json(demo::JSON).context("the embedded demo account is invalid")?;
-        return Ok((snap, SnapshotSource::Demo));
-    }
-    match &global.snapshot {
-        Some(path) => Ok((load_file(path)?, SnapshotSource::File(path.display().to_string()))),
-        None => {
-            let fetched = fetch::live(&global.aws)?;
-            Ok((fetched.snapshot, SnapshotSource::Live))
-        }
+    let source = Source::from_args(global.demo, global.snapshot.as_deref(), &global.aws);
+    match source.stored() {
+        Some(stored) => Ok((stored?, source.origin())),
+        None => Ok((fetch::live(&global.aws)?.snapshot, source.origin())),
     }
 }
 
@@ -92,8 +71,7 @@ pub fn emit_json<T: serde::Serialize>(value: &T) -> Result<()> {
 }
 
 pub fn load_file(path: &Path) -> Result<Snapshot> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read snapshot {}", path.display()))?;
-    Snapshot::from_json(&text).with_context(|| format!("cannot load snapshot {}", path.display()))
+    Ok(crate::source::load_file(path)?)
 }
 
 /// Reads a file, or standard input for `-`.

@@ -17,21 +17,13 @@ use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind, MouseEvent
 use futures_util::StreamExt;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use crate::cli::Global;
-use crate::cmd::Outcome;
+use crate::outcome::Outcome;
+use crate::source::Source;
 use app::{Action, App, Effect, Loaded};
 
-pub fn run(global: &Global) -> Result<Outcome> {
+pub fn run(source: Source) -> Result<Outcome> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(event_loop(global))
-}
-
-fn source_label(global: &Global) -> String {
-    match (&global.snapshot, global.demo) {
-        (_, true) => "demo".into(),
-        (Some(p), _) => p.display().to_string(),
-        (None, false) => "live".into(),
-    }
+    runtime.block_on(event_loop(&source))
 }
 
 /// The account being loaded, off the event loop: one load at a time. Starting another
@@ -45,10 +37,10 @@ struct Loader {
 }
 
 impl Loader {
-    fn start(global: &Global) -> Loader {
-        let live = !global.demo && global.snapshot.is_none();
-        let global = global.clone();
-        let mut loader = Loader::spawn(move |tx, prx| load(global, tx, prx));
+    fn start(source: &Source) -> Loader {
+        let live = matches!(source, Source::Live { .. });
+        let source = source.clone();
+        let mut loader = Loader::spawn(move |tx, prx| load(source, tx, prx));
         if !live {
             loader.priority = None;
         }
@@ -81,9 +73,8 @@ impl Drop for Loader {
 }
 
 /// Loads the account, sending progress and the result as actions.
-async fn load(global: Global, tx: UnboundedSender<Action>, priority: UnboundedReceiver<String>) {
-    let live = !global.demo && global.snapshot.is_none();
-    let loaded = if live {
+async fn load(source: Source, tx: UnboundedSender<Action>, priority: UnboundedReceiver<String>) {
+    let loaded = if let Source::Live { options, .. } = &source {
         let (etx, mut erx) = unbounded_channel();
         let forward = tx.clone();
         let forwarding = tokio::spawn(async move {
@@ -91,13 +82,16 @@ async fn load(global: Global, tx: UnboundedSender<Action>, priority: UnboundedRe
                 let _ = forward.send(Action::Fetch(e));
             }
         });
-        let opts = crate::cmd::fetch_options(&global.aws);
-        let fetched = crate::fetch::fetch_with_priority(&opts, Some(etx), Some(priority)).await;
+        let fetched = crate::fetch::fetch_with_priority(options, Some(etx), Some(priority)).await;
         let _ = forwarding.await;
         Ok(fetched.map(|f| f.snapshot).map_err(anyhow::Error::from))
     } else {
-        let g = Global { format: crate::cli::Format::Text, ..global };
-        tokio::task::spawn_blocking(move || crate::cmd::load_account(&g).map(|(s, _)| s)).await
+        // Demo or file: `stored` reads it (off the event loop: a file may be large).
+        let stored = move || match source.stored() {
+            Some(read) => read.map_err(anyhow::Error::from),
+            None => Err(anyhow::anyhow!("the live account has no stored copy")),
+        };
+        tokio::task::spawn_blocking(stored).await
     };
     let action = match loaded {
         Ok(Ok(snap)) => match tokio::task::spawn_blocking(move || Loaded::new(snap)).await {
@@ -110,11 +104,11 @@ async fn load(global: Global, tx: UnboundedSender<Action>, priority: UnboundedRe
     let _ = tx.send(action);
 }
 
-async fn event_loop(global: &Global) -> Result<Outcome> {
+async fn event_loop(source: &Source) -> Result<Outcome> {
     let mut term = term::enter()?;
-    let mut app = App::new(&source_label(global));
+    let mut app = App::new(&source.label());
     let (tx, mut rx) = unbounded_channel();
-    let mut loader = Loader::start(global);
+    let mut loader = Loader::start(source);
     let mut keys = EventStream::new();
     let mut ticks = tokio::time::interval(std::time::Duration::from_millis(300));
     loop {
@@ -135,7 +129,7 @@ async fn event_loop(global: &Global) -> Result<Outcome> {
         for effect in action.map(|a| app.update(a)).unwrap_or_default() {
             match effect {
                 Effect::Copy(text) => term::copy(&text),
-                Effect::Reload => loader.replace(Loader::start(global)),
+                Effect::Reload => loader.replace(Loader::start(source)),
                 Effect::Prioritize(name) => {
                     if let Some(p) = &loader.priority {
                         let _ = p.send(name);

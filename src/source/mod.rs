@@ -1,0 +1,97 @@
+//! Where the account comes from: the embedded demo, a snapshot file, or the live account
+//! (read whole, or only what one answer needs). `main` chooses the source; the commands and
+//! the terminal UI both load through it, and neither names the other.
+//!
+//! Stored accounts load here; live reads go through `fetch`, which this module configures.
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::cli::AwsArgs;
+use crate::demo;
+use crate::fetch::FetchOptions;
+use crate::model::{LoadError, Snapshot, SnapshotSource};
+
+/// Where to read the account.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Demo,
+    File(PathBuf),
+    /// The live account: how to reach it, whether to read it whole even for one answer,
+    /// and whether to show progress.
+    Live {
+        options: FetchOptions,
+        full: bool,
+        quiet: bool,
+    },
+}
+
+#[derive(Debug, Error)]
+pub enum SourceError {
+    #[error("the embedded demo account is invalid: {0}")]
+    Demo(LoadError),
+    #[error("cannot read snapshot {path}: {error}")]
+    Read { path: String, error: std::io::Error },
+    #[error("cannot load snapshot {path}: {error}")]
+    Load { path: String, error: LoadError },
+}
+
+impl Source {
+    /// The source the command line names: `--demo`, `--snapshot FILE`, or the live account.
+    pub fn from_args(demo: bool, snapshot: Option<&Path>, aws: &AwsArgs) -> Source {
+        match (demo, snapshot) {
+            (true, _) => Source::Demo,
+            (false, Some(path)) => Source::File(path.to_path_buf()),
+            (false, None) => Source::Live { options: fetch_options(aws), full: aws.full, quiet: aws.quiet },
+        }
+    }
+
+    /// How the status bar and messages name it.
+    pub fn label(&self) -> String {
+        match self {
+            Source::Demo => "demo".into(),
+            Source::File(p) => p.display().to_string(),
+            Source::Live { .. } => "live".into(),
+        }
+    }
+
+    pub fn origin(&self) -> SnapshotSource {
+        match self {
+            Source::Demo => SnapshotSource::Demo,
+            Source::File(p) => SnapshotSource::File(p.display().to_string()),
+            Source::Live { .. } => SnapshotSource::Live,
+        }
+    }
+
+    /// The account of a stored source (demo or file); `None` for the live account.
+    pub fn stored(&self) -> Option<Result<Snapshot, SourceError>> {
+        match self {
+            Source::Demo => Some(Snapshot::from_json(demo::JSON).map_err(SourceError::Demo)),
+            Source::File(path) => Some(load_file(path)),
+            Source::Live { .. } => None,
+        }
+    }
+}
+
+/// A snapshot file, loaded and checked.
+pub fn load_file(path: &Path) -> Result<Snapshot, SourceError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|error| SourceError::Read { path: shown.clone(), error })?;
+    Snapshot::from_json(&text).map_err(|error| SourceError::Load { path: shown, error })
+}
+
+/// Fetch options from the command line's AWS flags.
+pub fn fetch_options(aws: &AwsArgs) -> FetchOptions {
+    FetchOptions {
+        profile: aws.profile.clone(),
+        region: aws.region.clone(),
+        endpoint_url: aws.endpoint_url.clone(),
+        lambda_policy_rate: aws.policy_rate,
+        lambda_rate: aws.lambda_rate,
+        iam_rate: aws.iam_rate,
+        concurrency: usize::from(aws.concurrency),
+        max_time: aws.max_time,
+        ..FetchOptions::default()
+    }
+}
