@@ -88,12 +88,30 @@ pub struct AwsArgs {
     /// the whole account.
     #[arg(long, global = true, help_heading = "Live account")]
     pub full: bool,
+    /// Neither read nor write the local cache of live accounts (see `lambdascope cache`).
+    #[arg(long, global = true, help_heading = "Live account")]
+    pub no_cache: bool,
+    /// In the terminal UI, do not open on the cached copy first: wait for the fresh read.
+    #[arg(long, global = true, help_heading = "Live account", conflicts_with = "no_cache")]
+    pub refresh: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum CacheAction {
+    /// List the cached accounts: account, region, when read, functions, size.
+    List,
+    /// Remove the cached accounts (all, or one account's).
+    Clear {
+        /// Only this account's cached regions.
+        #[arg(long, value_name = "ID")]
+        account: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,6 +192,16 @@ pub enum Command {
         action: String,
         /// The resource ARN.
         resource: String,
+    },
+    /// The local cache of live accounts: the last full read of each account and region,
+    /// which the terminal UI opens on at once while it reads the account again.
+    ///
+    /// It lives in LAMBDASCOPE_CACHE_DIR, else $XDG_CACHE_HOME/lambdascope, else
+    /// ~/.cache/lambdascope: one snapshot per account and region (owner-only files, no
+    /// secret values). Every full live read updates it unless --no-cache is given.
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
     },
     /// Decide IAM requests offline, from a file of cases (no account needed).
     ///

@@ -260,3 +260,49 @@ fn least_privilege_reads_lambda_and_roles_and_reports_the_rest() {
     assert!(snap.functions.is_empty());
     assert!(snap.gaps.iter().any(|g| g.operation == "lambda:ListFunctions" && g.reason == GapReason::AccessDenied));
 }
+
+#[test]
+fn live_reads_keep_a_private_cache_that_can_be_listed_and_cleared() {
+    let Some(moto) = Moto::start("live_reads_keep_a_private_cache") else { return };
+    moto.seed(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let run = |args: &[&str]| {
+        support::bin()
+            .env("LAMBDASCOPE_CACHE_DIR", &cache)
+            .args(["--endpoint-url", &moto.endpoint, "--quiet"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // --no-cache leaves nothing behind.
+    assert_eq!(run(&["summary", "--no-cache"]).status.code(), Some(0));
+    assert!(!cache.exists());
+    // A full live read keeps the account, owner-only, with no secret value.
+    assert_eq!(run(&["summary"]).status.code(), Some(0));
+    let files: Vec<_> = std::fs::read_dir(&cache).unwrap().flatten().map(|e| e.path()).collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("123456789012-us-east-1@127.0.0.1_"), "{name}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777, 0o700);
+        assert_eq!(std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(Snapshot::from_json(&text).unwrap().functions.len() == 9);
+    assert!(!text.contains("sk_live_do-not-leak"), "a secret reached the cache");
+    // A targeted question does not overwrite it with one function.
+    assert_eq!(run(&["who-can-invoke", "api"]).status.code(), Some(0));
+    assert_eq!(Snapshot::from_json(&std::fs::read_to_string(&files[0]).unwrap()).unwrap().functions.len(), 9);
+    // Listed, then cleared.
+    let listed = String::from_utf8_lossy(&run(&["cache", "list"]).stdout).into_owned();
+    assert!(
+        listed.contains("123456789012") && listed.contains("us-east-1") && listed.contains("9 functions"),
+        "{listed}"
+    );
+    let cleared = String::from_utf8_lossy(&run(&["cache", "clear"]).stdout).into_owned();
+    assert!(cleared.starts_with("removed 1 cached account"), "{cleared}");
+    assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 0);
+}

@@ -393,3 +393,34 @@ fn the_findings_screen_says_what_it_could_not_see() {
     let screen = screen_text(&app, 120, 20);
     assert!(screen.contains("no findings") && !screen.contains("in what could be read"), "{screen}");
 }
+
+#[test]
+fn a_cached_copy_stays_on_screen_until_the_fresh_account_arrives() {
+    let mut app = App::new("live");
+    let snap = Snapshot::from_json(demo::JSON).unwrap();
+    app.update(Action::Cached(Box::new(Loaded::new(snap.clone())), "3 h".into()));
+    assert!(app.status.loading && app.from_cache);
+    assert_eq!(app.row_count(), 44);
+    // The note survives the loader's events and the clock; a key clears it.
+    app.update(Action::Tick);
+    app.update(Action::Fetch(Event::Call { operation: "lambda:GetPolicy".into(), total: 1 }));
+    assert!(screen_text(&app, 120, 20).contains("showing the cached copy read 3 h ago"));
+    // While the account is read again, partial accounts do not replace the complete cached one.
+    app.update(Action::Fetch(Event::Identity {
+        account: "123456789012".into(),
+        region: "us-east-1".into(),
+        caller_arn: "arn:aws:iam::123456789012:user/me".into(),
+    }));
+    app.update(Action::Fetch(Event::Listed { functions: 1, listed: vec![as_listed(&snap.functions[0])] }));
+    assert!(app.update(Action::Tick).is_empty(), "no partial rebuild over the cached copy");
+    app.update(Action::Partial(Box::new(Loaded::new(Snapshot::new("123456789012", "us-east-1")))));
+    assert_eq!(app.row_count(), 44);
+    // The fresh account replaces it, and the app says what changed.
+    let mut fresh = snap;
+    fresh.functions.truncate(40);
+    app.update(Action::Loaded(Box::new(Loaded::new(fresh))));
+    app.update(Action::Changed("refreshed: since the cached copy, 4 functions removed".into()));
+    assert!(!app.status.loading && !app.from_cache);
+    assert_eq!(app.row_count(), 40);
+    assert!(screen_text(&app, 120, 20).contains("4 functions removed"));
+}

@@ -105,8 +105,9 @@ fn a_live_account_can_be_used_while_it_loads() {
     // Paced slowly, so that the account takes about half a minute to load.
     let script = format!(
         "env AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
-         AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
-         {bin} --endpoint-url {} --policy-rate 4 --lambda-rate 4; echo EXIT=$?; sleep 30",
+         AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent LAMBDASCOPE_CACHE_DIR={} \
+         {bin} --endpoint-url {} --policy-rate 4 --lambda-rate 4 --refresh; echo EXIT=$?; sleep 30",
+        support::test_cache_dir().display(),
         moto.endpoint
     );
     tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", &script]);

@@ -1,7 +1,6 @@
 //! `lambdascope fetch`: read the live account into a snapshot file, with progress on
 //! stderr and a report at the end. Also the live mode every other command uses.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
@@ -25,9 +24,15 @@ pub fn run(global: &Global, output: Option<&Path>) -> Result<Outcome> {
     Ok(if fetched.snapshot.gaps.is_empty() { Outcome::Success } else { Outcome::PartialSnapshot })
 }
 
-/// Reads the live account, showing progress unless `--quiet`.
+/// Reads the live account, showing progress unless `--quiet`, and keeps it in the local
+/// cache (unless `--no-cache`).
 pub fn live(aws: &AwsArgs) -> Result<Fetched> {
-    with_progress(aws, |opts, tx| async move { fetch::fetch(&opts, Some(tx)).await })
+    let fetched = with_progress(aws, |opts, tx| async move { fetch::fetch(&opts, Some(tx)).await })?;
+    let source = crate::source::Source::from_args(false, None, aws);
+    if let Some(Err(e)) = source.remember(&fetched.snapshot) {
+        eprintln!("lambdascope: warning: could not update the local cache: {e}");
+    }
+    Ok(fetched)
 }
 
 /// Reads only what answers about `function` need, showing progress unless `--quiet`.
@@ -55,24 +60,9 @@ where
     })
 }
 
-/// Writes the snapshot readable by its owner only, replacing `path` atomically so an
-/// interrupted write never leaves half a file behind.
+/// Writes the snapshot readable by its owner only, replacing `path` atomically.
 fn write_private(path: &Path, text: &str) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options
-        .open(&tmp)
-        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written.with_context(|| format!("cannot write {}", path.display()))
+    crate::source::cache::write_private(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The closing report: what was read, the calls it took, what is missing, how long.

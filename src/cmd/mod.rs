@@ -1,6 +1,7 @@
 //! Non-interactive subcommands, one file each, and what they share: loading the account
 //! and printing. Errors here are `anyhow` (this is the edge).
 
+mod cache;
 mod can;
 mod diff;
 mod fetch;
@@ -37,6 +38,7 @@ pub fn run(command: &Command, global: &Global) -> Result<Outcome> {
         Command::Findings { min_severity, fail_on } => findings::run(global, min_severity, fail_on.as_deref()),
         Command::WhoCanReach { action, resource } => reach::run_reverse(global, action, resource),
         Command::Simulate { file } => simulate(file, global.format),
+        Command::Cache { action } => cache::run(global, action),
     }
 }
 

@@ -239,6 +239,12 @@ pub async fn function(
     finish(&ctx, snap, start)
 }
 
+/// The account and region the options name: one `sts:GetCallerIdentity`.
+pub async fn who(opts: &FetchOptions) -> Result<(String, String), FetchError> {
+    let (_, snap, _) = begin(opts, None).await?;
+    Ok((snap.account_id, snap.region))
+}
+
 /// The shared start of every read: clients, pacers, and who we are.
 async fn begin(
     opts: &FetchOptions,

@@ -4,6 +4,8 @@
 //!
 //! Stored accounts load here; live reads go through `fetch`, which this module configures.
 
+pub mod cache;
+
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
@@ -19,11 +21,14 @@ pub enum Source {
     Demo,
     File(PathBuf),
     /// The live account: how to reach it, whether to read it whole even for one answer,
-    /// and whether to show progress.
+    /// whether to show progress, whether to use the local cache (`cache`), and whether the
+    /// UI waits for a fresh read instead of opening on the cached copy (`refresh`).
     Live {
         options: FetchOptions,
         full: bool,
         quiet: bool,
+        cache: bool,
+        refresh: bool,
     },
 }
 
@@ -43,7 +48,13 @@ impl Source {
         match (demo, snapshot) {
             (true, _) => Source::Demo,
             (false, Some(path)) => Source::File(path.to_path_buf()),
-            (false, None) => Source::Live { options: fetch_options(aws), full: aws.full, quiet: aws.quiet },
+            (false, None) => Source::Live {
+                options: fetch_options(aws),
+                full: aws.full,
+                quiet: aws.quiet,
+                cache: !aws.no_cache,
+                refresh: aws.refresh,
+            },
         }
     }
 
@@ -71,6 +82,21 @@ impl Source {
             Source::File(path) => Some(load_file(path)),
             Source::Live { .. } => None,
         }
+    }
+}
+
+impl Source {
+    /// Keeps a full live read in the local cache; `None` when the source is not live, the
+    /// cache is off or there is nowhere to put it.
+    pub fn remember(&self, snap: &Snapshot) -> Option<std::io::Result<PathBuf>> {
+        let Source::Live { options, cache: true, .. } = self else { return None };
+        Some(cache::write(&cache::dir()?, snap, options.endpoint_url.as_deref()))
+    }
+
+    /// The cached copy of `account` in the live source's region, when the UI may open on it.
+    pub fn cached(&self, account: &str, region: &str) -> Option<Snapshot> {
+        let Source::Live { options, cache: true, refresh: false, .. } = self else { return None };
+        cache::read(&cache::dir()?, account, region, options.endpoint_url.as_deref())
     }
 }
 

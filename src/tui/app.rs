@@ -121,7 +121,27 @@ pub enum Action {
     Partial(Box<Loaded>),
     /// The account finished loading.
     Loaded(Box<Loaded>),
+    /// The cached copy of a live account, and how old it is: shown while it is read again.
+    Cached(Box<Loaded>, String),
+    /// What changed since the cached copy (or another note about the load), in one line.
+    Changed(String),
     Failed(String),
+}
+
+impl Action {
+    /// Whether the user did this (a key, the mouse), rather than the loader or the clock.
+    pub fn from_user(&self) -> bool {
+        !matches!(
+            self,
+            Action::Fetch(_)
+                | Action::Tick
+                | Action::Partial(_)
+                | Action::Loaded(_)
+                | Action::Cached(..)
+                | Action::Changed(_)
+                | Action::Failed(_)
+        )
+    }
 }
 
 /// What the event loop must do for the app.
@@ -196,6 +216,8 @@ pub struct App {
     pub detailed: std::collections::HashSet<String>,
     pub(super) so_far: Option<Snapshot>,
     pub(super) positions: super::live::Positions,
+    /// The account on screen is the cached copy, kept until the fresh one arrives.
+    pub from_cache: bool,
     /// New details arrived since the last partial graph; a rebuild is under way.
     pub(super) dirty: bool,
     pub(super) rebuilding: bool,
@@ -225,6 +247,7 @@ impl App {
             detailed: Default::default(),
             so_far: None,
             positions: Default::default(),
+            from_cache: false,
             dirty: false,
             rebuilding: false,
             message: None,
@@ -311,7 +334,10 @@ impl App {
 
     /// Applies one action; returns what the event loop must do.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
-        self.message = None;
+        // A note stays until the user does something; the loader's events do not clear it.
+        if action.from_user() {
+            self.message = None;
+        }
         match action {
             Action::Up => return self.moved(-1),
             Action::Down => return self.moved(1),
@@ -379,6 +405,7 @@ impl App {
             Action::Goto(kind) => self.goto(kind),
             Action::Reload => {
                 // What the cancelled load had read so far is no longer coming.
+                self.from_cache = false;
                 self.detailed.clear();
                 self.so_far = None;
                 self.positions.clear();
@@ -392,12 +419,20 @@ impl App {
             Action::Tick => return self.tick(),
             Action::Partial(loaded) => {
                 self.rebuilding = false;
-                if self.status.loading {
+                // A partial account would hide the complete cached one: keep that instead.
+                if self.status.loading && !self.from_cache {
                     self.install(*loaded);
                 }
             }
+            Action::Cached(loaded, age) => {
+                self.from_cache = true;
+                self.install(*loaded);
+                self.message = Some(format!("showing the cached copy read {age} ago; reading the account again…"));
+            }
+            Action::Changed(text) => self.message = Some(text),
             Action::Loaded(loaded) => {
                 self.status.loading = false;
+                self.from_cache = false;
                 self.detailed.clear();
                 self.so_far = None;
                 self.positions.clear();

@@ -139,7 +139,7 @@ impl App {
     }
 
     pub(super) fn tick(&mut self) -> Vec<Effect> {
-        if !self.dirty || self.rebuilding || !self.status.loading {
+        if !self.dirty || self.rebuilding || !self.status.loading || self.from_cache {
             return Vec::new();
         }
         let Some(snap) = self.partial() else { return Vec::new() };

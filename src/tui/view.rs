@@ -188,7 +188,13 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App) {
             if let Some(e) = &st.error {
                 Line::from(Span::styled(format!("error: {}", sanitize(e)), style(Tone::Bad)))
             } else if let Some(m) = &app.message {
-                Line::from(Span::styled(m.clone(), style(Tone::Warn)))
+                // While loading, the note and how far the load has come, side by side.
+                let progress = if st.loading {
+                    format!("  ·  {}/{} functions · {} calls", st.done, st.total.max(st.listed), st.calls)
+                } else {
+                    String::new()
+                };
+                Line::from(vec![Span::styled(m.clone(), style(Tone::Warn)), Span::styled(progress, style(Tone::Dim))])
             } else if st.loading {
                 const W: usize = 20;
                 let filled = (st.done * W).checked_div(st.total).unwrap_or(0).min(W);

@@ -101,8 +101,15 @@ pub fn bin() -> Command {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", "/nonexistent/lambdascope-test")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/lambdascope-test")
-        .env("AWS_ENDPOINT_URL", CLOSED_ENDPOINT);
+        .env("AWS_ENDPOINT_URL", CLOSED_ENDPOINT)
+        // Live reads keep a cache: never the developer's own.
+        .env("LAMBDASCOPE_CACHE_DIR", test_cache_dir());
     cmd
+}
+
+/// Where the binaries the tests start keep their cache of live accounts.
+pub fn test_cache_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("lambdascope-cache")
 }
 
 /// A local port nothing listens on.
