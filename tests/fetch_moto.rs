@@ -293,9 +293,11 @@ fn live_reads_keep_a_private_cache_that_can_be_listed_and_cleared() {
     let text = std::fs::read_to_string(&files[0]).unwrap();
     assert!(Snapshot::from_json(&text).unwrap().functions.len() == 9);
     assert!(!text.contains("sk_live_do-not-leak"), "a secret reached the cache");
-    // A targeted question does not overwrite it with one function.
+    // A targeted question is folded in: one function read again, the others kept.
     assert_eq!(run(&["who-can-invoke", "api"]).status.code(), Some(0));
-    assert_eq!(Snapshot::from_json(&std::fs::read_to_string(&files[0]).unwrap()).unwrap().functions.len(), 9);
+    let merged = Snapshot::from_json(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
+    assert_eq!(merged.functions.len(), 9);
+    assert_eq!(merged.event_source_mappings.len(), 2);
     // Listed, then cleared.
     let listed = String::from_utf8_lossy(&run(&["cache", "list"]).stdout).into_owned();
     assert!(

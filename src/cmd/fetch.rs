@@ -35,10 +35,16 @@ pub fn live(aws: &AwsArgs) -> Result<Fetched> {
     Ok(fetched)
 }
 
-/// Reads only what answers about `function` need, showing progress unless `--quiet`.
+/// Reads only what answers about `function` need, showing progress unless `--quiet`, and
+/// folds it into the local cache (unless `--no-cache`).
 pub fn live_function(aws: &AwsArgs, function: &str) -> Result<Fetched> {
     let name = function.to_string();
-    with_progress(aws, |opts, tx| async move { fetch::function(&opts, &name, Some(tx)).await })
+    let fetched = with_progress(aws, |opts, tx| async move { fetch::function(&opts, &name, Some(tx)).await })?;
+    let source = crate::source::Source::from_args(false, None, aws);
+    if let Some(Err(e)) = source.remember_part(&fetched.snapshot) {
+        eprintln!("lambdascope: warning: could not update the local cache: {e}");
+    }
+    Ok(fetched)
 }
 
 fn with_progress<F, Fut>(aws: &AwsArgs, read: F) -> Result<Fetched>

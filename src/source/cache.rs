@@ -45,6 +45,54 @@ pub fn write(dir: &Path, snap: &Snapshot, endpoint: Option<&str>) -> std::io::Re
     Ok(path)
 }
 
+/// Folds a targeted read (one function, its roles, the account's principals) into the
+/// cached account: that function, its event source mappings, its roles and their managed
+/// policies replace the cached ones, and the principals too when the read listed them.
+/// What the cached read could not see about them is replaced by what this read could not.
+pub fn merge(cached: &mut Snapshot, part: &Snapshot) {
+    fn about(resource: &str, arns: &[&str]) -> bool {
+        arns.iter()
+            .any(|a| resource == *a || resource.starts_with(&format!("{a}:")) || resource.starts_with(&format!("{a}/")))
+    }
+    let mut arns: Vec<&str> = part.functions.iter().map(|f| f.arn.as_str()).collect();
+    arns.extend(part.roles.iter().map(|r| r.arn.as_str()));
+    cached.gaps.retain(|g| !about(&g.resource, &arns));
+    cached.gaps.extend(part.gaps.iter().filter(|g| g.resource != "*").cloned());
+    let functions: Vec<&str> = part.functions.iter().map(|f| f.arn.as_str()).collect();
+    cached.event_source_mappings.retain(|m| !about(&m.function_arn, &functions));
+    cached.event_source_mappings.extend(part.event_source_mappings.iter().cloned());
+    for f in &part.functions {
+        cached.functions.retain(|c| c.name != f.name);
+        cached.functions.push(f.clone());
+    }
+    for r in &part.roles {
+        cached.roles.retain(|c| c.arn != r.arn);
+        cached.roles.push(r.clone());
+    }
+    for p in &part.managed_policies {
+        cached.managed_policies.retain(|c| c.arn != p.arn);
+        cached.managed_policies.push(p.clone());
+    }
+    // The principals replace the cached ones only when this read could list them.
+    if !part.gaps.iter().any(|g| g.resource == "*") {
+        cached.users = part.users.clone();
+        cached.groups = part.groups.clone();
+    }
+    cached.absent.extend(part.absent.iter().cloned());
+    cached.normalize();
+}
+
+/// Keeps a targeted read: folded into the cached account, or as the first copy of it.
+pub fn keep_part(dir: &Path, part: &Snapshot, endpoint: Option<&str>) -> std::io::Result<PathBuf> {
+    match read(dir, &part.account_id, &part.region, endpoint) {
+        Some(mut cached) => {
+            merge(&mut cached, part);
+            write(dir, &cached, endpoint)
+        }
+        None => write(dir, part, endpoint),
+    }
+}
+
 /// One cached account, for `cache list`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
@@ -137,6 +185,30 @@ pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_targeted_read_replaces_its_function_and_keeps_the_rest() {
+        let full = Snapshot::from_json(crate::demo::JSON).unwrap_or_else(|e| panic!("{e}"));
+        let mut part = full.clone();
+        part.functions.retain(|f| f.name == "payments-refund");
+        part.functions[0].description = "read again".into();
+        part.event_source_mappings.retain(|m| m.function_arn.starts_with(&part.functions[0].arn));
+        part.gaps = vec![crate::model::Gap {
+            operation: "iam:ListUsers".into(),
+            resource: "*".into(),
+            reason: crate::model::GapReason::AccessDenied,
+            message: "not read for a targeted answer".into(),
+        }];
+        part.users.clear();
+        let mut cached = full.clone();
+        merge(&mut cached, &part);
+        assert_eq!(cached.functions.len(), full.functions.len());
+        let refund = cached.functions.iter().find(|f| f.name == "payments-refund").unwrap_or_else(|| panic!("kept"));
+        assert_eq!(refund.description, "read again");
+        assert_eq!(cached.event_source_mappings.len(), full.event_source_mappings.len(), "no mapping lost or doubled");
+        assert_eq!(cached.gaps, full.gaps, "a listing the targeted read skipped does not become a gap of the cache");
+        Snapshot::from_json(&cached.to_json()).unwrap_or_else(|e| panic!("the merged cache loads: {e}"));
+    }
 
     #[test]
     fn names_keep_accounts_regions_and_endpoints_apart() {

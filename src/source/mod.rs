@@ -93,6 +93,12 @@ impl Source {
         Some(cache::write(&cache::dir()?, snap, options.endpoint_url.as_deref()))
     }
 
+    /// Folds a targeted read into the local cache (see [`cache::merge`]).
+    pub fn remember_part(&self, part: &Snapshot) -> Option<std::io::Result<PathBuf>> {
+        let Source::Live { options, cache: true, .. } = self else { return None };
+        Some(cache::keep_part(&cache::dir()?, part, options.endpoint_url.as_deref()))
+    }
+
     /// The cached copy of `account` in the live source's region, when the UI may open on it.
     pub fn cached(&self, account: &str, region: &str) -> Option<Snapshot> {
         let Source::Live { options, cache: true, refresh: false, .. } = self else { return None };
