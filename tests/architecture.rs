@@ -4,23 +4,11 @@
 //! `source`, and `main` chooses); only `fetch` talks to the SDK.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-
-fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            sources(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
-        }
-    }
-}
+mod support;
 
 /// Lines of the modules under `src/<dir>` that mention any of `words` (comments aside).
 fn mentions(dir: &str, words: &[&str]) -> Vec<String> {
-    let mut files = Vec::new();
-    sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir), &mut files);
+    let files = support::rust_sources(dir);
     assert!(!files.is_empty(), "no sources under src/{dir}");
     let mut found = Vec::new();
     for (path, text) in files {

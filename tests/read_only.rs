@@ -3,7 +3,7 @@
 //! if asked (below); and the call log of a real crawl holds only reads (`fetch_moto`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
+mod support;
 
 /// Verbs of AWS's mutating operations, as SDK method names start.
 const WRITE_VERBS: &[&str] = &[
@@ -40,17 +40,6 @@ const WRITE_VERBS: &[&str] = &[
     "simulate",
 ];
 
-fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            sources(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
-        }
-    }
-}
-
 /// `name(` calls made on something called `lambda`, `iam` or `sts` (a client).
 fn client_calls(text: &str) -> Vec<String> {
     let mut calls = Vec::new();
@@ -73,8 +62,7 @@ fn client_calls(text: &str) -> Vec<String> {
 
 #[test]
 fn only_list_and_get_operations_are_called() {
-    let mut files = Vec::new();
-    sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    let files = support::rust_sources("");
     let mut offending = Vec::new();
     let mut seen = 0;
     for (path, text) in &files {

@@ -4,7 +4,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use super::rows::{self, FunctionRow, Highlight, Row, Target};
+use super::rows::{self, FunctionRow, Highlight, Row};
 use crate::fetch::Event;
 use crate::graph::{CanAnswer, Finding, Graph};
 use crate::model::{Scope, Snapshot};
@@ -269,69 +269,6 @@ impl App {
         &mut self.stack[last]
     }
 
-    /// How many rows the current screen has.
-    pub fn row_count(&self) -> usize {
-        match (&self.data, &self.place().screen) {
-            (Some(_), Screen::Functions) => self.visible.len(),
-            _ => self.rows().len(),
-        }
-    }
-
-    /// The rows from `start`, at most `len` of them: what one frame shows.
-    pub fn window(&self, start: usize, len: usize) -> Vec<Row> {
-        match (&self.data, &self.place().screen) {
-            (Some(d), Screen::Functions) => {
-                self.visible.iter().skip(start).take(len).map(|&i| function_row(&d.rows[i])).collect()
-            }
-            _ => self.rows().iter().skip(start).take(len).cloned().collect(),
-        }
-    }
-
-    /// The selected row.
-    pub fn selected_row(&self) -> Option<Row> {
-        self.window(self.place().selected, 1).pop()
-    }
-
-    /// Every row of the current screen (cached until something changes).
-    pub fn rows(&self) -> Rc<Vec<Row>> {
-        let screen = &self.place().screen;
-        if let Some((cached, rows)) = self.cache.borrow().as_ref() {
-            if cached == screen && !matches!(screen, Screen::Functions) {
-                return rows.clone();
-            }
-        }
-        let rows = Rc::new(self.build_rows());
-        *self.cache.borrow_mut() = Some((screen.clone(), rows.clone()));
-        rows
-    }
-
-    pub(super) fn build_rows(&self) -> Vec<Row> {
-        let Some(d) = &self.data else { return Vec::new() };
-        match &self.place().screen {
-            Screen::Functions => self.visible.iter().map(|&i| function_row(&d.rows[i])).collect(),
-            Screen::Function { index, tab, highlight } => match tab {
-                Tab::Invokers => rows::invoker_rows(&d.graph, *index),
-                Tab::Reach => rows::reach_rows(&d.graph, *index),
-                Tab::Policies => rows::policy_rows(&d.graph, *index, highlight.as_ref()),
-                Tab::Findings => {
-                    let name = &d.graph.function(*index).name;
-                    let mine: Vec<&Finding> = d.findings.iter().filter(|f| &f.function == name).collect();
-                    let unread = d.graph.function_unread(d.graph.function(*index), None);
-                    rows::finding_rows(&mine, &d.graph, &unread)
-                }
-            },
-            Screen::Findings => rows::finding_rows(&d.findings.iter().collect::<Vec<_>>(), &d.graph, &d.unread),
-            Screen::Roles => super::lists::role_rows(&d.graph),
-            Screen::Principals => super::lists::principal_rows(&d.graph),
-            Screen::Principal(p) => super::lists::principal_detail(&d.graph, p),
-            Screen::Gaps => super::lists::gap_rows(&d.graph),
-            Screen::Help => super::lists::help_rows(),
-            Screen::Explain { index, scope, principal, action, answer } => {
-                super::lists::explain_rows(&d.graph, *index, scope.as_ref(), principal, action, answer.as_deref())
-            }
-        }
-    }
-
     /// Applies one action; returns what the event loop must do.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         // A note stays until the user does something; the loader's events do not clear it.
@@ -445,36 +382,5 @@ impl App {
             }
         }
         Vec::new()
-    }
-}
-
-fn function_row(r: &FunctionRow) -> Row {
-    if r.pending {
-        // Listed but not read yet: what the listing said, and that the rest is coming.
-        return Row {
-            spans: vec![
-                (format!("{:<34} ", r.name), rows::Tone::Normal),
-                (format!("{:<12} ", r.runtime), rows::Tone::Dim),
-                (format!("{:<24} ", r.role), rows::Tone::Dim),
-                (format!("{:>8}  ", "…"), rows::Tone::Dim),
-                (format!("{:<7} ", "…"), rows::Tone::Dim),
-                ("… reading".into(), rows::Tone::Dim),
-            ],
-            target: Target::Function(r.index),
-            arn: Some(r.arn.clone()),
-        };
-    }
-    Row {
-        spans: vec![
-            (format!("{:<34} ", r.name), rows::Tone::Normal),
-            (format!("{:<12} ", r.runtime), rows::Tone::Dim),
-            (format!("{:<24} ", r.role), rows::Tone::Dim),
-            (format!("{:>8}  ", r.invokers), rows::Tone::Normal),
-            (format!("{:<7} ", r.public), if r.public == "-" { rows::Tone::Dim } else { rows::Tone::Bad }),
-            (rows::severity_label(r.worst), rows::severity_tone(r.worst)),
-            (r.worst_id.map(|id| format!(" {id}")).unwrap_or_default(), rows::Tone::Dim),
-        ],
-        target: Target::Function(r.index),
-        arn: Some(r.arn.clone()),
     }
 }

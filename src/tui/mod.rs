@@ -9,7 +9,9 @@ mod lists;
 mod live;
 mod load;
 mod nav;
+mod policies;
 pub mod rows;
+mod screen;
 mod term;
 pub mod view;
 

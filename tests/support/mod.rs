@@ -150,3 +150,20 @@ pub fn check_cases(cases: Vec<Value>) {
     assert!(failures.is_empty(), "{} of {} cases wrong:\n{}", failures.len(), cases.len(), failures.join("\n"));
     assert!(out.status.success(), "exit {:?}; stderr: {stderr}", out.status.code());
 }
+
+/// Every Rust file under `src/<dir>` (or all of `src` for ""), as (path, text).
+pub fn rust_sources(dir: &str) -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir), &mut out);
+    out
+}
