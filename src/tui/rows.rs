@@ -81,6 +81,8 @@ pub struct FunctionRow {
     pub name: String,
     pub arn: String,
     pub runtime: String,
+    /// The day it was last modified (`YYYY-MM-DD`), from the listing.
+    pub modified: String,
     pub role: String,
     pub invokers: usize,
     pub public: &'static str,
@@ -131,6 +133,7 @@ pub fn function_rows(graph: &Graph, findings: &[Finding]) -> Vec<FunctionRow> {
                 name: s(&f.name),
                 arn: f.arn.clone(),
                 runtime: s(f.runtime.as_deref().unwrap_or("-")),
+                modified: s(f.last_modified.as_deref().map_or("-", |m| m.get(..10).unwrap_or(m))),
                 role: s(f.role_arn.rsplit('/').next().unwrap_or_default()),
                 invokers: principals.len(),
                 public,

@@ -77,9 +77,10 @@ fn function_row(r: &FunctionRow) -> Row {
         // Listed but not read yet: what the listing said, and that the rest is coming.
         return Row {
             spans: vec![
-                (format!("{:<34} ", r.name), rows::Tone::Normal),
+                (format!("{:<30} ", r.name), rows::Tone::Normal),
                 (format!("{:<12} ", r.runtime), rows::Tone::Dim),
-                (format!("{:<24} ", r.role), rows::Tone::Dim),
+                (format!("{:<22} ", r.role), rows::Tone::Dim),
+                (format!("{:<10} ", r.modified), rows::Tone::Dim),
                 (format!("{:>8}  ", "…"), rows::Tone::Dim),
                 (format!("{:<7} ", "…"), rows::Tone::Dim),
                 ("… reading".into(), rows::Tone::Dim),
@@ -90,9 +91,10 @@ fn function_row(r: &FunctionRow) -> Row {
     }
     Row {
         spans: vec![
-            (format!("{:<34} ", r.name), rows::Tone::Normal),
+            (format!("{:<30} ", r.name), rows::Tone::Normal),
             (format!("{:<12} ", r.runtime), rows::Tone::Dim),
-            (format!("{:<24} ", r.role), rows::Tone::Dim),
+            (format!("{:<22} ", r.role), rows::Tone::Dim),
+            (format!("{:<10} ", r.modified), rows::Tone::Dim),
             (format!("{:>8}  ", r.invokers), rows::Tone::Normal),
             (format!("{:<7} ", r.public), if r.public == "-" { rows::Tone::Dim } else { rows::Tone::Bad }),
             (rows::severity_label(r.worst), rows::severity_tone(r.worst)),

@@ -113,8 +113,8 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App) {
         Screen::Functions if app.data.is_some() => {
             let [head, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
             let header = format!(
-                "{:<34} {:<12} {:<24} {:>8}  {:<7} {}",
-                "NAME", "RUNTIME", "ROLE", "INVOKERS", "PUBLIC", "WORST"
+                "{:<30} {:<12} {:<22} {:<10} {:>8}  {:<7} {}",
+                "NAME", "RUNTIME", "ROLE", "MODIFIED", "INVOKERS", "PUBLIC", "WORST"
             );
             frame.render_widget(
                 Paragraph::new(Span::styled(header, Style::default().add_modifier(Modifier::BOLD))),
