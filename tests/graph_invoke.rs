@@ -252,3 +252,43 @@ fn lookup_explains_missing_names_and_qualifiers() {
     assert!(err.contains("no version or alias \"live\""), "{err}");
     assert!(g.lookup(&fn_arn("payments-refund")).is_ok());
 }
+
+/// `AWS_IAM` function URLs need both `lambda:InvokeFunctionUrl` and `lambda:InvokeFunction`:
+/// from another account the resource policy must grant both; in the caller's own account
+/// its identity policies may grant the second.
+#[test]
+fn aws_iam_urls_follow_the_two_permission_rule_across_accounts() {
+    let other = "111122223333";
+    let same_role = role_arn("caller");
+    let g = graph(|s| {
+        let mut only_url = function("only-url", "exec");
+        only_url.urls = vec![url(None, UrlAuthType::AwsIam)];
+        only_url.policy = Some(text(vec![
+            grant(json!({"AWS": other}), "lambda:InvokeFunctionUrl", &fn_arn("only-url")),
+            grant(json!({"AWS": same_role}), "lambda:InvokeFunctionUrl", &fn_arn("only-url")),
+        ]));
+        let mut both = function("both", "exec");
+        both.urls = vec![url(None, UrlAuthType::AwsIam)];
+        both.policy = Some(text(vec![
+            grant(json!({"AWS": other}), "lambda:InvokeFunctionUrl", &fn_arn("both")),
+            grant(json!({"AWS": other}), "lambda:InvokeFunction", &fn_arn("both")),
+        ]));
+        s.functions.extend([only_url, both]);
+    });
+    let url_grant = |function: &str, principal: &str| {
+        let inv = g.who_can_invoke(&g.lookup(function).unwrap());
+        inv.grants
+            .into_iter()
+            .find(|x| x.path == Path::FunctionUrl && x.principal == principal)
+            .unwrap_or_else(|| panic!("no URL grant for {principal} on {function}"))
+    };
+    let foreign = url_grant("only-url", other);
+    assert_eq!(foreign.decision, Verdict::Denied, "{foreign:?}");
+    assert!(foreign.conditions[0].contains("answers 403") && foreign.conditions[0].contains("two-permission"));
+    let own = url_grant("only-url", &same_role);
+    assert_eq!(own.decision, Verdict::Conditional, "{own:?}");
+    assert!(own.conditions.iter().any(|c| c.contains("identity policies also allow lambda:InvokeFunction")), "{own:?}");
+    let both = url_grant("both", other);
+    assert_eq!(both.decision, Verdict::Conditional, "{both:?}");
+    assert!(both.conditions.iter().any(|c| c.contains("account 111122223333")), "{both:?}");
+}

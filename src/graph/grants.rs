@@ -193,7 +193,12 @@ fn policy_grants(g: &Graph, f: &Function, scope: &Scope, p: &Policy) -> Vec<Gran
                     );
                     let eval = judge(g, caller, primary, &resource, &ctx, p, rep.assume.is_some());
                     restricted_by = meaning::restricting_keys(&eval, p, &ctx);
-                    verdict(&eval, rep.assume.as_deref())
+                    let decided = verdict(&eval, rep.assume.as_deref());
+                    if primary == INVOKE_URL {
+                        two_permissions(g, caller, &rep, &resource, &ctx, p, decided)
+                    } else {
+                        decided
+                    }
                 }
                 None if rep.kind == PrincipalKind::Deleted => {
                     (Verdict::Denied, vec!["the principal was deleted; the grant matches no one".to_string()])
@@ -219,6 +224,56 @@ fn policy_grants(g: &Graph, f: &Function, scope: &Scope, p: &Policy) -> Vec<Gran
         }
     }
     out
+}
+
+/// A statement that grants a caller `lambda:InvokeFunctionUrl` but not
+/// `lambda:InvokeFunction`: a URL call needs both. In the caller's own account its identity
+/// policies may grant the second; from another account the resource policy must grant both,
+/// so without it the URL answers 403.
+fn two_permissions(
+    g: &Graph,
+    caller: &Caller,
+    rep: &Representative,
+    resource: &str,
+    ctx: &Context,
+    p: &Policy,
+    decided: (Verdict, Vec<String>),
+) -> (Verdict, Vec<String>) {
+    let (decision, mut conditions) = decided;
+    if decision == Verdict::Denied {
+        return (decision, conditions);
+    }
+    let mut via_url = ctx.clone();
+    via_url.set("lambda:InvokedViaFunctionUrl", vec!["true".into()]);
+    let invoke = judge(g, caller, INVOKE, resource, &via_url, p, rep.assume.is_some());
+    let (v, more) = verdict(&invoke, rep.assume.as_deref());
+    let foreign = caller.account().is_some_and(|a| a != g.snapshot.account_id);
+    match v {
+        Verdict::Denied if foreign => (
+            Verdict::Denied,
+            vec![format!(
+                "the URL answers 403 to {}: the resource policy grants it {INVOKE_URL} but not {INVOKE}, \
+                 and from another account it must grant both (two-permission rule)",
+                rep.principal
+            )],
+        ),
+        Verdict::Denied => {
+            conditions.push(format!(
+                "if its identity policies also allow {INVOKE}, which the resource policy does not grant it \
+                 (a URL call needs both)"
+            ));
+            (Verdict::Conditional, conditions)
+        }
+        _ => {
+            for c in more {
+                if !conditions.contains(&c) {
+                    conditions.push(c);
+                }
+            }
+            let v = if conditions.is_empty() { decision } else { Verdict::Conditional };
+            (v, conditions)
+        }
+    }
 }
 
 fn entry_text(e: &PrincipalEntry) -> String {
