@@ -124,3 +124,21 @@ fn quarantine_drops_what_breaks_the_rules_and_records_a_gap_for_it() {
     s.validate().unwrap();
     Snapshot::from_json(&s.to_json()).unwrap();
 }
+
+#[test]
+fn a_managed_instances_function_with_latest_published_loads_and_runs_its_role_unqualified() {
+    let mut s = account();
+    let mut v = version(&s.functions[0], "1");
+    v.version = "$LATEST.PUBLISHED".into();
+    v.arn = format!("{}:$LATEST.PUBLISHED", s.functions[0].arn);
+    v.role_arn = role_arn("published-role");
+    s.functions[0].versions.push(v);
+    s.validate().unwrap();
+    let mut fetched = s.clone();
+    assert!(fetched.quarantine().unwrap().is_empty(), "it is not dropped as inconsistent");
+    let loaded = Snapshot::from_json(&s.to_json()).unwrap();
+    let g = lambdascope::graph::Graph::build(loaded);
+    // An unqualified invocation runs $LATEST.PUBLISHED, so its role is the one that acts.
+    assert_eq!(g.role_of(&g.lookup("orders").unwrap()), role_arn("published-role"));
+    assert_eq!(g.role_of(&g.lookup("orders:1").unwrap()), role_arn("exec"));
+}

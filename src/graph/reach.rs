@@ -123,7 +123,8 @@ impl Graph {
         let version = match &target.scope {
             Some(Scope::Version(v)) => Some(v.clone()),
             Some(Scope::Alias(a)) => f.aliases.iter().find(|x| &x.name == a).map(|x| x.function_version.clone()),
-            _ => None,
+            // A Managed Instances function invoked unqualified runs `$LATEST.PUBLISHED`.
+            _ => Some(crate::model::LATEST_PUBLISHED.to_string()),
         };
         version
             .and_then(|v| f.versions.iter().find(|x| x.version == v))

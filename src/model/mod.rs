@@ -19,6 +19,10 @@ pub use gaps::{Absent, AbsentKind, Gap, GapReason};
 pub use load::{LoadError, SnapshotSource};
 pub use policy_text::PolicyText;
 
+/// Lambda Managed Instances' published-latest version: a qualifier of its own, and what an
+/// unqualified invocation of such a function runs.
+pub const LATEST_PUBLISHED: &str = "$LATEST.PUBLISHED";
+
 /// The snapshot file format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 

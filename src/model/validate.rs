@@ -108,7 +108,9 @@ impl Snapshot {
         }
         let mut qualifiers = HashSet::new();
         for v in &f.versions {
-            let ok = !v.version.is_empty() && v.version.bytes().all(|b| b.is_ascii_digit());
+            // Numbered versions, and Lambda Managed Instances' `$LATEST.PUBLISHED`.
+            let numbered = !v.version.is_empty() && v.version.bytes().all(|b| b.is_ascii_digit());
+            let ok = numbered || v.version == crate::model::LATEST_PUBLISHED;
             if !ok || v.arn != format!("{}:{}", f.arn, v.version) {
                 return Some(format!("function \"{}\" has an invalid version \"{}\" ({})", f.name, v.version, v.arn));
             }
