@@ -49,10 +49,10 @@ impl ActionSet {
             *w = !*w;
         }
         // Clear the bits past the end.
-        if self.size % 64 != 0 {
-            if let Some(last) = self.words.last_mut() {
-                *last &= (1u64 << (self.size % 64)) - 1;
-            }
+        if !self.size.is_multiple_of(64)
+            && let Some(last) = self.words.last_mut()
+        {
+            *last &= (1u64 << (self.size % 64)) - 1;
         }
         self
     }

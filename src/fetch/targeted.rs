@@ -13,14 +13,14 @@ use crate::model::{EventSourceMapping, Function, GapReason};
 /// The function named `name` (a name, or an ARN with or without a qualifier), with its
 /// versions and everything each scope carries.
 pub(super) async fn function(ctx: &Ctx, account: &str, name: &str) -> Result<Function, FetchError> {
-    if let Some(parts) = crate::policy::arn::split(name) {
-        if parts[4] != account || parts[3] != ctx.clients.region {
-            let message = format!(
-                "it is in account {} region {}, not the one read ({account} {})",
-                parts[4], parts[3], ctx.clients.region
-            );
-            return Err(FetchError::Function(name.to_string(), message));
-        }
+    if let Some(parts) = crate::policy::arn::split(name)
+        && (parts[4] != account || parts[3] != ctx.clients.region)
+    {
+        let message = format!(
+            "it is in account {} region {}, not the one read ({account} {})",
+            parts[4], parts[3], ctx.clients.region
+        );
+        return Err(FetchError::Function(name.to_string(), message));
     }
     let name = unqualified(name);
     let lambda_client = &ctx.clients.lambda;

@@ -49,10 +49,10 @@ fn leads<'t>(toks: &[Tok], text: &'t str, fold: bool) -> Option<&'t str> {
     let mut chars = text.chars();
     for t in toks {
         let c = chars.next()?;
-        if let Tok::Ch(p) = t {
-            if key(*p, fold) != key(c, fold) {
-                return None;
-            }
+        if let Tok::Ch(p) = t
+            && key(*p, fold) != key(c, fold)
+        {
+            return None;
         }
     }
     Some(chars.as_str())

@@ -58,13 +58,14 @@ impl Pattern {
         let mut literal = String::new();
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
-            if syntax.variables && rest.starts_with("${") {
-                if let Some(end) = rest.find('}') {
-                    flush(&mut literal, &mut pieces);
-                    pieces.push(variable(&rest[2..end]));
-                    rest = &rest[end + 1..];
-                    continue;
-                }
+            if syntax.variables
+                && rest.starts_with("${")
+                && let Some(end) = rest.find('}')
+            {
+                flush(&mut literal, &mut pieces);
+                pieces.push(variable(&rest[2..end]));
+                rest = &rest[end + 1..];
+                continue;
             }
             match c {
                 '*' if syntax.wildcards => {

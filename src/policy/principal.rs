@@ -150,10 +150,10 @@ impl Caller {
     }
 
     fn match_aws(&self, value: &str) -> Option<MatchKind> {
-        if let Some(account) = self.account() {
-            if entry_account(value) == Some(account) {
-                return Some(MatchKind::Account);
-            }
+        if let Some(account) = self.account()
+            && entry_account(value) == Some(account)
+        {
+            return Some(MatchKind::Account);
         }
         match self {
             Caller::User { arn, .. } | Caller::FederatedUser { arn, .. } | Caller::Session { arn, .. }

@@ -34,10 +34,11 @@ impl App {
     /// Every row of the current screen (cached until something changes).
     pub fn rows(&self) -> Rc<Vec<Row>> {
         let screen = &self.place().screen;
-        if let Some((cached, rows)) = self.cache.borrow().as_ref() {
-            if cached == screen && !matches!(screen, Screen::Functions) {
-                return rows.clone();
-            }
+        if let Some((cached, rows)) = self.cache.borrow().as_ref()
+            && cached == screen
+            && !matches!(screen, Screen::Functions)
+        {
+            return rows.clone();
         }
         let rows = Rc::new(self.build_rows());
         *self.cache.borrow_mut() = Some((screen.clone(), rows.clone()));
@@ -64,6 +65,7 @@ impl App {
             Screen::Principals => super::lists::principal_rows(&d.graph),
             Screen::Principal(p) => super::lists::principal_detail(&d.graph, p),
             Screen::Gaps => super::lists::gap_rows(&d.graph),
+            Screen::Ways => super::ways::ways_rows(&d.graph),
             Screen::Help => super::lists::help_rows(),
             Screen::Explain { index, scope, principal, action, answer } => {
                 super::lists::explain_rows(&d.graph, *index, scope.as_ref(), principal, action, answer.as_deref())
