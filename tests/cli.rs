@@ -70,12 +70,17 @@ fn summary_on_the_demo_in_text_and_json() {
     let out = run(&["--demo", "summary"], "");
     assert_eq!(out.status.code(), Some(4), "the demo account has gaps: its summary is partial");
     let text = stdout(&out);
-    assert!(text.contains("Functions               44"), "{text}");
+    assert!(text.contains("Functions               45"), "{text}");
+    assert!(text.contains("Web functions           1 (2 endpoints)"), "{text}");
+    assert!(text.contains("Layer versions          3"), "{text}");
     assert!(text.contains("Users / groups          unknown (access denied: iam:ListGroups, iam:ListUsers)"), "{text}");
     assert!(text.contains("Does not exist          role arn:aws:iam::123456789012:role/deleted-job-role"), "{text}");
     let out = run(&["--demo", "summary", "--format", "json"], "");
     let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(v["functions"], 44);
+    assert_eq!(v["functions"], 45);
+    assert_eq!(v["web_functions"], 1);
+    assert_eq!(v["web_endpoints"], 2);
+    assert_eq!(v["layer_versions"], 3);
     assert_eq!(v["roles"], 13);
     assert_eq!(v["source"], "demo");
     for key in [
@@ -92,10 +97,30 @@ fn summary_on_the_demo_in_text_and_json() {
 }
 
 #[test]
+fn version_1_snapshots_still_load_and_are_written_as_version_2() {
+    // A version 1 file: the demo without the fields version 2 added.
+    let mut v: Value = serde_json::from_str(lambdascope::demo::JSON).unwrap();
+    assert_eq!(v["format_version"], 2);
+    v["format_version"] = 1.into();
+    let obj = v.as_object_mut().unwrap();
+    obj.remove("web_functions");
+    obj.remove("layers");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.json");
+    std::fs::write(&path, v.to_string()).unwrap();
+    let out = run(&["--snapshot", path.to_str().unwrap(), "summary", "--format", "json"], "");
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let s: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!((s["functions"].as_u64(), s["web_functions"].as_u64()), (Some(45), Some(0)));
+    let snap = lambdascope::model::Snapshot::from_json(&v.to_string()).unwrap();
+    assert!(snap.to_json().contains("\"format_version\": 2"));
+}
+
+#[test]
 fn summary_refuses_damaged_snapshots_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let demo = lambdascope::demo::JSON;
-    let wrong_version = demo.replacen("\"format_version\": 1", "\"format_version\": 99", 1);
+    let wrong_version = demo.replacen("\"format_version\": 2", "\"format_version\": 99", 1);
     let bad_account = demo.replacen("\"account_id\": \"123456789012\"", "\"account_id\": \"12\"", 1);
     let missing_field = demo.replacen("\"region\": \"us-east-1\",", "", 1);
     let cases: Vec<(&str, String, &str)> = vec![

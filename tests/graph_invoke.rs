@@ -292,3 +292,21 @@ fn aws_iam_urls_follow_the_two_permission_rule_across_accounts() {
     assert_eq!(both.decision, Verdict::Conditional, "{both:?}");
     assert!(both.conditions.iter().any(|c| c.contains("account 111122223333")), "{both:?}");
 }
+
+#[test]
+fn an_aws_iam_url_is_not_opened_by_invoke_function_alone() {
+    let other = "111122223333";
+    let g = graph(|s| {
+        let mut f = function("only-invoke", "exec");
+        f.urls = vec![url(None, UrlAuthType::AwsIam)];
+        f.policy = Some(text(vec![grant(json!({"AWS": other}), "lambda:InvokeFunction", &fn_arn("only-invoke"))]));
+        s.functions.push(f);
+    });
+    let all = grants(&g, "only-invoke");
+    // The direct Invoke API: the other account's identity policies decide.
+    let direct: Vec<&Grant> = all.iter().filter(|x| x.principal == other).collect();
+    assert_eq!(direct.len(), 1, "{all:?}");
+    assert_eq!((direct[0].path, direct[0].decision), (Path::ResourcePolicy, Verdict::Conditional));
+    // The URL: nobody in that account is granted lambda:InvokeFunctionUrl, so it is not a way in for them.
+    assert!(!all.iter().any(|x| x.path == Path::FunctionUrl && x.principal == other), "{all:?}");
+}

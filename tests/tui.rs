@@ -40,7 +40,7 @@ fn selected_line(app: &App) -> String {
 #[test]
 fn navigation_and_the_back_stack_keep_the_users_place() {
     let mut app = demo_app();
-    assert_eq!(app.rows().len(), 44);
+    assert_eq!(app.rows().len(), 45);
     for _ in 0..5 {
         app.update(Action::Down);
     }
@@ -54,9 +54,9 @@ fn navigation_and_the_back_stack_keep_the_users_place() {
     assert!(matches!(app.place().screen, Screen::Functions));
     assert_eq!(selected_line(&app), chosen, "the selection survives drilling in and out");
     app.update(Action::Bottom);
-    assert_eq!(app.place().selected, 43);
+    assert_eq!(app.place().selected, 44);
     app.update(Action::Down);
-    assert_eq!(app.place().selected, 43, "stops at the end");
+    assert_eq!(app.place().selected, 44, "stops at the end");
     app.update(Action::Top);
     assert_eq!(app.place().selected, 0);
 }
@@ -74,14 +74,14 @@ fn fuzzy_filter_narrows_and_esc_clears() {
     assert_eq!(app.filter, "payref", "Enter keeps the filter");
     assert_eq!(app.rows().len(), 1);
     app.update(Action::Back);
-    assert_eq!(app.rows().len(), 44, "Esc at the top clears the filter");
+    assert_eq!(app.rows().len(), 45, "Esc at the top clears the filter");
     app.update(Action::StartFilter);
     typed(&mut app, "pay");
     // Fuzzy: subsequences match too (partner-sync), but the closest matches come first.
     let lines: Vec<String> = app.rows().iter().map(|r| r.line()).collect();
     assert!(lines.len() >= 4 && lines[..3].iter().all(|l| l.starts_with("payments-")), "{lines:#?}");
     app.update(Action::InputCancel);
-    assert_eq!(app.rows().len(), 44);
+    assert_eq!(app.rows().len(), 45);
 }
 
 #[test]
@@ -239,13 +239,13 @@ fn a_live_account_works_while_it_loads() {
     app.update(Action::Fetch(Event::Phase("reading function details")));
     let snap = Snapshot::from_json(demo::JSON).unwrap();
     let listed: Vec<_> = snap.functions.iter().map(as_listed).collect();
-    app.update(Action::Fetch(Event::Listed { functions: 44, listed }));
+    app.update(Action::Fetch(Event::Listed { functions: 45, listed }));
     // From the first page, the table is a real one: every function, what the listing said.
     let partial = rebuild(&mut app);
-    assert_eq!(partial.functions.len(), 44);
-    assert_eq!(app.row_count(), 44);
+    assert_eq!(partial.functions.len(), 45);
+    assert_eq!(app.row_count(), 45);
     let screen = screen_text(&app, 120, 20);
-    assert!(screen.contains("Functions (44/44, 0 of 44 read)"), "{screen}");
+    assert!(screen.contains("Functions (45/45, 0 of 45 read)"), "{screen}");
     assert!(screen.contains("app-cart-get") && screen.contains("nodejs") && screen.contains("… reading"), "{screen}");
     // Moving onto a function not read yet asks for it first.
     let second = app.data.as_ref().unwrap().graph.function(1).name.clone();
@@ -264,12 +264,12 @@ fn a_live_account_works_while_it_loads() {
     assert!(screen.contains("not read yet"), "{screen}");
     // Its details arrive; the next partial account fills the open screen in.
     let refund = snap.functions.iter().find(|f| f.name == "payments-refund").unwrap();
-    app.update(Action::Fetch(Event::Function { function: Box::new(refund.clone()), done: 1, total: 44 }));
+    app.update(Action::Fetch(Event::Function { function: Box::new(refund.clone()), done: 1, total: 45 }));
     app.update(Action::Fetch(Event::Call { operation: "lambda:GetPolicy".into(), total: 17 }));
     rebuild(&mut app);
     let screen = screen_text(&app, 120, 40);
     assert!(screen.contains("sns.amazonaws.com"), "the invokers read so far appear: {screen}");
-    assert!(screen.contains("1/44 functions · 17 calls"), "{screen}");
+    assert!(screen.contains("1/45 functions · 17 calls"), "{screen}");
     assert!(screen.contains("as arn:aws:iam::123456789012:user/me"), "{screen}");
     // The complete account replaces the partial one; the user's place is kept.
     app.update(Action::Loaded(Box::new(Loaded::new(snap))));
@@ -284,7 +284,7 @@ fn a_live_account_works_while_it_loads() {
     app.update(Action::Back);
     app.update(Action::StartFilter);
     app.update(Action::InputCancel);
-    assert_eq!(app.row_count(), 44);
+    assert_eq!(app.row_count(), 45);
 }
 
 /// Every screen the app can show, for the sweeps.
@@ -312,6 +312,7 @@ fn every_screen() -> Vec<(String, App)> {
         ("findings", ViewKind::Findings),
         ("gaps", ViewKind::Gaps),
         ("help", ViewKind::Help),
+        ("ways", ViewKind::Ways),
     ] {
         at(name, &|app| {
             app.update(Action::Goto(kind));
@@ -400,7 +401,7 @@ fn a_cached_copy_stays_on_screen_until_the_fresh_account_arrives() {
     let snap = Snapshot::from_json(demo::JSON).unwrap();
     app.update(Action::Cached(Box::new(Loaded::new(snap.clone())), "3 h".into()));
     assert!(app.status.loading && app.from_cache);
-    assert_eq!(app.row_count(), 44);
+    assert_eq!(app.row_count(), 45);
     // The note survives the loader's events and the clock; a key clears it.
     app.update(Action::Tick);
     app.update(Action::Fetch(Event::Call { operation: "lambda:GetPolicy".into(), total: 1 }));
@@ -414,7 +415,7 @@ fn a_cached_copy_stays_on_screen_until_the_fresh_account_arrives() {
     app.update(Action::Fetch(Event::Listed { functions: 1, listed: vec![as_listed(&snap.functions[0])] }));
     assert!(app.update(Action::Tick).is_empty(), "no partial rebuild over the cached copy");
     app.update(Action::Partial(Box::new(Loaded::new(Snapshot::new("123456789012", "us-east-1")))));
-    assert_eq!(app.row_count(), 44);
+    assert_eq!(app.row_count(), 45);
     // The fresh account replaces it, and the app says what changed.
     let mut fresh = snap;
     fresh.functions.truncate(40);

@@ -70,14 +70,14 @@ fn the_demo_in_a_real_terminal() {
     tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", &script]);
 
     let started = Instant::now();
-    tmux.wait_for("Functions (44/44)");
+    tmux.wait_for("Functions (45/45)");
     eprintln!("first screen after {:?}", started.elapsed());
     assert_eq!(tmux.run(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]).trim(), "1");
 
     tmux.keys(&["/"]);
     tmux.keys(&["-l", "payref"]);
     tmux.keys(&["Enter"]);
-    tmux.wait_for("Functions (1/44)  /payref");
+    tmux.wait_for("Functions (1/45)  /payref");
     tmux.keys(&["Enter"]);
     let invokers = tmux.wait_for("partner-caller");
     assert!(invokers.contains("Functions › payments-refund"), "{invokers}");
@@ -86,7 +86,7 @@ fn the_demo_in_a_real_terminal() {
     let reach = tmux.wait_for("▾ dynamodb");
     assert!(reach.contains("role      arn:aws:iam::123456789012:role/service-role/payments-exec"), "{reach}");
     tmux.keys(&["Escape"]);
-    tmux.wait_for("Functions (1/44)");
+    tmux.wait_for("Functions (1/45)");
     tmux.keys(&["q"]);
     let after = tmux.wait_for("DONE");
     assert!(after.contains("EXIT=0"), "{after}");

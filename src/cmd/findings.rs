@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{Outcome, emit, emit_json, load_graph, unknown_section};
 use crate::cli::{Format, Global};
-use crate::graph::{Finding, Severity, none_phrase};
+use crate::graph::{Finding, Severity, Subject, none_phrase};
 use crate::text::sanitize;
 
 pub fn run(global: &Global, min: &str, fail_on: Option<&str>) -> Result<Outcome> {
@@ -69,15 +69,30 @@ fn text(findings: &[&Finding], unread: usize) -> String {
         *counts.entry(std::cmp::Reverse(f.severity)).or_insert(0) += 1;
     }
     let summary: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {}", s.0.label())).collect();
-    out.push_str(&format!(
-        "\n{} findings on {} functions: {}\n",
-        findings.len(),
-        distinct(findings),
-        summary.join(", ")
-    ));
+    out.push_str(&format!("\n{} findings on {}: {}\n", findings.len(), distinct(findings), summary.join(", ")));
     out
 }
 
-fn distinct(findings: &[&Finding]) -> usize {
-    findings.iter().map(|f| &f.function).collect::<std::collections::BTreeSet<_>>().len()
+/// "12 functions, 1 web function and 2 layers": what the findings are about, counted.
+fn distinct(findings: &[&Finding]) -> String {
+    let count = |subject| {
+        findings
+            .iter()
+            .filter(|f| f.subject == subject)
+            .map(|f| &f.function)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    let word = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+    let parts: Vec<String> =
+        [(Subject::Function, "function"), (Subject::WebFunction, "web function"), (Subject::Layer, "layer")]
+            .into_iter()
+            .map(|(s, one)| (count(s), one))
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, one)| word(n, one))
+            .collect();
+    match parts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => parts.join(""),
+    }
 }

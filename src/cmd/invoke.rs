@@ -1,21 +1,76 @@
-//! `lambdascope who-can-invoke FUNCTION[:QUALIFIER]`.
+//! `lambdascope who-can-invoke FUNCTION[:QUALIFIER]`, a web function (or endpoint), or a
+//! layer (or version): who may use it.
 
 use anyhow::Result;
 
-use super::{Outcome, answered, emit, emit_json, load_graph_for, unknown_section};
+use super::{Outcome, answered, emit, emit_json, load_named, unknown_section};
 use crate::cli::{Format, Global};
-use crate::graph::{Grant, Graph, Invokers, Path, Verdict, invoke_scopes, none_phrase};
+use crate::graph::{Grant, Graph, Invokers, Named, Path, Verdict, invoke_scopes, none_phrase};
 use crate::text::sanitize;
 
 pub fn run(global: &Global, function: &str) -> Result<Outcome> {
-    let graph = load_graph_for(global, function)?;
-    let target = graph.lookup(function)?;
-    let answer = graph.who_can_invoke(&target);
+    let (graph, named) = load_named(global, function)?;
+    let (answer, shown) = match &named {
+        Named::Function(target) => {
+            let answer = graph.who_can_invoke(target);
+            let shown = text(&graph, target.function, target.scope.as_ref(), &answer);
+            (answer, shown)
+        }
+        Named::Web { index, endpoint } => {
+            let answer = graph.who_can_invoke_web(*index, endpoint.as_deref());
+            let w = &graph.web_functions()[*index];
+            let groups = w
+                .endpoints
+                .iter()
+                .filter(|e| endpoint.as_ref().is_none_or(|n| *n == e.name))
+                .map(|e| {
+                    (e.name.clone(), format!("{}:{} (endpoint, AuthType {})", w.name, e.name, e.auth_type.as_str()))
+                })
+                .collect();
+            let shown = grouped("Who can invoke", &answer, groups);
+            (answer, shown)
+        }
+        Named::Layer { index, version } => {
+            let answer = graph.who_can_use_layer(*index, *version);
+            let l = &graph.layers()[*index];
+            let groups = l
+                .versions
+                .iter()
+                .filter(|v| version.is_none_or(|n| n == v.version))
+                .map(|v| (v.version.to_string(), format!("{}:{} (layer version)", l.name, v.version)))
+                .collect();
+            let shown = grouped("Who can use", &answer, groups);
+            (answer, shown)
+        }
+    };
     match global.format {
         Format::Json => emit_json(&answer)?,
-        Format::Text => emit(&text(&graph, target.function, target.scope.as_ref(), &answer))?,
+        Format::Text => emit(&shown)?,
     }
     Ok(answered(&answer.unread))
+}
+
+/// An answer whose grants are filed by qualifier (endpoint, layer version), one group each.
+fn grouped(question: &str, answer: &Invokers, groups: Vec<(String, String)>) -> String {
+    let mut out = format!("{question} {}\n", sanitize(&answer.function));
+    if groups.is_empty() {
+        out.push_str(&format!(
+            "\n  {}\n",
+            none_phrase("nothing to invoke: no endpoints or versions", answer.unread.len())
+        ));
+    }
+    for (qualifier, label) in groups {
+        out.push_str(&format!("\n{}\n", sanitize(&label)));
+        let grants: Vec<&Grant> = answer.grants.iter().filter(|g| g.qualifier.as_deref() == Some(&qualifier)).collect();
+        if grants.is_empty() {
+            out.push_str(&format!("  {}\n", none_phrase("no grants", answer.unread.len())));
+        }
+        for g in grants {
+            out.push_str(&grant_lines(g));
+        }
+    }
+    out.push_str(&unknown_section(&answer.unread, &answer.unknown));
+    out
 }
 
 pub fn symbol(v: Verdict) -> &'static str {
@@ -50,7 +105,7 @@ fn grant_lines(g: &Grant) -> String {
     let mut out = format!("  {} {:<12} {}\n", symbol(g.decision), g.decision.label(), sanitize(&g.principal));
     let statement = g.statement_id.as_ref().map(|s| format!(" · statement {}", sanitize(s))).unwrap_or_default();
     let what = match g.path {
-        Path::EventSource | Path::FunctionUrl => sanitize(&g.source).into_owned(),
+        Path::EventSource | Path::FunctionUrl | Path::WebEndpoint => sanitize(&g.source).into_owned(),
         Path::IdentityPolicy => format!("{} in {}", g.actions.join(", "), sanitize(&g.source)),
         Path::ResourcePolicy => g.actions.join(", "),
     };

@@ -67,6 +67,27 @@ pub fn load_graph_for(global: &Global, function: &str) -> Result<crate::graph::G
     Ok(crate::graph::Graph::build(fetched.snapshot))
 }
 
+/// The graph and the function, web function or layer the user named. Live, a function is
+/// read alone; a web function or layer (which a one-function read does not see) takes the
+/// whole account.
+pub fn load_named(global: &Global, text: &str) -> Result<(crate::graph::Graph, crate::graph::Named)> {
+    let kind_in_arn = ["web-function/", ":layer:"].iter().any(|k| text.starts_with("arn:") && text.contains(k));
+    let graph = if kind_in_arn { load_graph(global)? } else { load_graph_for(global, text)? };
+    match graph.find(text) {
+        Err(crate::graph::LookupError::NoFunction { .. })
+            if !(global.demo || global.snapshot.is_some() || global.aws.full || kind_in_arn) =>
+        {
+            let graph = load_graph(global)?;
+            let named = graph.find(text)?;
+            Ok((graph, named))
+        }
+        found => {
+            let named = found?;
+            Ok((graph, named))
+        }
+    }
+}
+
 /// JSON for scripts: one document, one line.
 pub fn emit_json<T: serde::Serialize>(value: &T) -> Result<()> {
     emit(&(crate::text::json(value).context("cannot encode the answer")? + "\n"))

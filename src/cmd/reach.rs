@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
-use super::{Outcome, answered, emit, emit_json, load_graph, load_graph_for, unknown_section};
+use super::{Outcome, answered, emit, emit_json, load_graph, load_named, unknown_section};
 use crate::cli::{Format, Global};
-use crate::graph::{Reach, ServiceReach, WhoCanReach, none_phrase};
+use crate::graph::{Named, Reach, ServiceReach, WebReach, WhoCanReach, none_phrase};
 use crate::text::sanitize;
 
 /// Past this many services a role is summarised rather than listed (`--all` lists).
@@ -28,14 +28,59 @@ fn fitting(names: &[String]) -> usize {
 }
 
 pub fn run(global: &Global, function: &str, all: bool) -> Result<Outcome> {
-    let graph = load_graph_for(global, function)?;
-    let target = graph.lookup(function)?;
-    let answer = graph.reach(&target);
-    match global.format {
-        Format::Json => emit_json(&answer)?,
-        Format::Text => emit(&text(&answer, all))?,
+    let (graph, named) = load_named(global, function)?;
+    match named {
+        Named::Function(target) => {
+            let answer = graph.reach(&target);
+            match global.format {
+                Format::Json => emit_json(&answer)?,
+                Format::Text => emit(&text(&answer, all))?,
+            }
+            Ok(answered(&answer.unread))
+        }
+        Named::Web { index, .. } => {
+            let answer = graph.web_reach(index);
+            match global.format {
+                Format::Json => emit_json(&answer)?,
+                Format::Text => emit(&web_text(&answer, all))?,
+            }
+            Ok(answered(&answer.unread))
+        }
+        Named::Layer { .. } => {
+            anyhow::bail!(
+                "a layer reaches nothing by itself: its code runs with the role of each function that uses it"
+            )
+        }
     }
-    Ok(answered(&answer.unread))
+}
+
+/// A web function's reach: each serving revision's role, in turn.
+fn web_text(r: &WebReach, all: bool) -> String {
+    let mut out = format!("What {} can reach, by revision\n", sanitize(&r.web_function));
+    if r.revisions.is_empty() {
+        out.push_str(&format!("  {}\n", none_phrase("nothing: no revisions", r.unread.len())));
+    }
+    for rev in &r.revisions {
+        let serves = if rev.serves.is_empty() { "no endpoint".to_string() } else { rev.serves.join(", ") };
+        out.push_str(&format!("\nrevision {} · serves {}\n", sanitize(&rev.revision), sanitize(&serves)));
+        match &rev.reach {
+            Some(reach) => {
+                // The role's own answer, without its header or unknowns (listed once below).
+                let one = Reach { unread: Vec::new(), unknown: Vec::new(), ..reach.clone() };
+                let body = text(&one, all);
+                for line in body.lines().skip(1) {
+                    if line.is_empty() {
+                        out.push('\n');
+                    } else {
+                        out.push_str(&format!("  {line}\n"));
+                    }
+                }
+            }
+            None => out.push_str("  its execution role was not read (see Unknown)\n"),
+        }
+    }
+    out.push_str(&unknown_section(&r.unread, &r.unknown));
+    out
 }
 
 pub fn run_reverse(global: &Global, action: &str, resource: &str) -> Result<Outcome> {

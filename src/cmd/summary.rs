@@ -70,6 +70,11 @@ fn text_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
     rows.extend([
         ("Function URLs", s.function_urls.to_string()),
         ("Event source mappings", count(s.event_source_mappings, &["lambda:ListEventSourceMappings"])),
+        (
+            "Web functions",
+            format!("{} ({} endpoints)", count(s.web_functions, &["lambda:ListWebFunctions"]), s.web_endpoints),
+        ),
+        ("Layer versions", count(s.layer_versions, &["lambda:ListLayers"])),
         ("Roles", count(s.roles, &["iam:ListRoles", "iam:GetAccountAuthorizationDetails"])),
         ("Managed policies", s.managed_policies.to_string()),
     ]);

@@ -101,6 +101,8 @@ fn public_and_urls() -> Vec<Function> {
     // A public URL with both permissions: it answers everyone.
     let mut api = function("public-api", "nodejs20.x", "edge-role", "Public read-only catalogue API");
     api.urls = vec![url(&api, None, UrlAuthType::None)];
+    // A layer published by another account (here, AWS's Powertools): its code runs as edge-role.
+    api.layers = vec![format!("arn:aws:lambda:{REGION}:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:21")];
     api.policy = Some(resource_policy(public_url_statements(&api.arn, true)));
 
     // A URL created before the two-permission rule that never got lambda:InvokeFunction.

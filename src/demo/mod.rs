@@ -16,6 +16,7 @@ use crate::model::{
 mod functions;
 mod roles;
 mod synth;
+mod ways;
 
 pub use synth::synthetic;
 
@@ -147,7 +148,10 @@ pub fn build() -> Snapshot {
     s.taken_at = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).single().unwrap_or_default();
     s.caller_arn = Some(format!("arn:aws:sts::{ACCOUNT}:assumed-role/SecurityAudit/alice"));
     s.functions = functions::all();
+    s.functions.push(ways::vpc_only());
     s.event_source_mappings = mappings();
+    s.web_functions = ways::web_functions();
+    s.layers = ways::layers();
     s.roles = roles::roles();
     s.managed_policies = roles::managed_policies();
     // What AWSLambda_ReadOnlyAccess cannot read, and one policy still throttled when the

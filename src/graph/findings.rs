@@ -51,13 +51,25 @@ impl FromStr for Severity {
     }
 }
 
+/// What a finding is about: a function, a web function or a layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Subject {
+    Function,
+    WebFunction,
+    Layer,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Finding {
     /// The rule, e.g. `public-invoke`.
     pub id: &'static str,
     pub severity: Severity,
+    /// The name of the function, web function or layer (`subject` says which).
     pub function: String,
+    /// The alias or version; the endpoint of a web function; the version of a layer.
     pub qualifier: Option<String>,
+    pub subject: Subject,
     pub title: String,
     pub evidence: Vec<String>,
 }
@@ -87,7 +99,7 @@ const DATA_SERVICES: &[&str] = &[
 const ESCALATION: &[&str] =
     &["iam:PassRole", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "sts:AssumeRole"];
 
-fn finding(
+pub(super) fn finding(
     id: &'static str,
     severity: Severity,
     f: &Function,
@@ -95,17 +107,25 @@ fn finding(
     title: String,
     evidence: Vec<String>,
 ) -> Finding {
-    Finding { id, severity, function: f.name.clone(), qualifier: q.map(str::to_string), title, evidence }
+    Finding {
+        id,
+        severity,
+        function: f.name.clone(),
+        qualifier: q.map(str::to_string),
+        subject: Subject::Function,
+        title,
+        evidence,
+    }
 }
 
-fn evidence(g: &Grant) -> Vec<String> {
+pub(super) fn evidence(g: &Grant) -> Vec<String> {
     match &g.statement_id {
         Some(s) => vec![format!("{} statement {s}", g.source)],
         None => vec![g.source.clone()],
     }
 }
 
-fn is_secret_name(name: &str) -> bool {
+pub(super) fn is_secret_name(name: &str) -> bool {
     let n = name.to_ascii_uppercase().replace(['-', '.'], "_");
     ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "CREDENTIAL", "ACCESS_KEY"]
         .iter()
@@ -128,7 +148,10 @@ impl Graph {
                 out.extend(rf.iter().map(|(id, sev, title, ev)| finding(id, *sev, f, None, title.clone(), ev.clone())));
             }
             out.extend(self.function_findings(f, users.get(f.role_arn.as_str()).map_or(0, Vec::len)));
+            out.extend(self.foreign_layer_findings(f));
         }
+        out.extend(self.web_findings());
+        out.extend(self.layer_findings());
         out.sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
@@ -181,7 +204,7 @@ impl Graph {
     }
 
     /// The account a principal string names, when it is not this one.
-    fn other_account(&self, principal: &str) -> Option<String> {
+    pub(super) fn other_account(&self, principal: &str) -> Option<String> {
         let account = if principal.len() == 12 { Some(principal) } else { policy::arn::account(principal) }?;
         (account != self.snapshot.account_id).then(|| account.to_string())
     }
@@ -225,12 +248,12 @@ impl Graph {
 
     fn function_findings(&self, f: &Function, sharing: usize) -> Vec<Finding> {
         let mut out = Vec::new();
-        if self.principal(&f.role_arn).is_none() {
-            if let Some(a) = self.snapshot.absent.iter().find(|a| a.kind == AbsentKind::Role && a.arn == f.role_arn) {
-                out.push(finding("missing-role", Severity::High, f, None,
+        if self.principal(&f.role_arn).is_none()
+            && let Some(a) = self.snapshot.absent.iter().find(|a| a.kind == AbsentKind::Role && a.arn == f.role_arn)
+        {
+            out.push(finding("missing-role", Severity::High, f, None,
                     format!("the execution role {} no longer exists: the function cannot run, and whoever recreates that role name gets its identity", f.role_arn),
                     vec![format!("{} answered: {}", a.operation, a.message)]));
-            }
         }
         if sharing >= SHARED_ROLE_FUNCTIONS {
             out.push(finding(
@@ -348,7 +371,7 @@ impl Graph {
 
 /// Whether a service's grant is tied to the caller's own resources by a condition on the
 /// source that outsiders cannot satisfy.
-fn has_source_condition(g: &Grant) -> bool {
+pub(super) fn has_source_condition(g: &Grant) -> bool {
     const SOURCE_KEYS: &[&str] = &["aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:sourceorgpaths"];
     g.restricted_by.iter().any(|k| SOURCE_KEYS.contains(&k.as_str()))
 }

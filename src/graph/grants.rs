@@ -38,12 +38,12 @@ pub(super) fn delegate_to(account: &str) -> Policy {
 }
 
 /// Who the engine should imagine as the caller for one principal entry.
-struct Representative {
-    principal: String,
-    kind: PrincipalKind,
-    caller: Option<Caller>,
+pub(super) struct Representative {
+    pub(super) principal: String,
+    pub(super) kind: PrincipalKind,
+    pub(super) caller: Option<Caller>,
     /// The caller's identity side cannot be seen from here and is assumed to allow.
-    assume: Option<String>,
+    pub(super) assume: Option<String>,
 }
 
 fn representative(entry: &PrincipalEntry, account: &str, statement: &Statement) -> Representative {
@@ -111,7 +111,7 @@ fn org_condition(statement: &Statement) -> Option<String> {
 }
 
 /// The open context of a question about one caller and one scope.
-fn question(caller: &Caller, rep_assumed: bool, resource: &str, url: Option<&UrlConfig>) -> Context {
+pub(super) fn question(caller: &Caller, rep_assumed: bool, resource: &str, url: Option<&UrlConfig>) -> Context {
     let mut ctx = Context::open();
     if rep_assumed {
         // A stand-in for "someone in that account": only the account is known.
@@ -139,7 +139,7 @@ pub(super) fn direct_grants(g: &Graph, fi: usize) -> Vec<Grant> {
             .urls
             .iter()
             .find(|u| u.qualifier.as_deref() == scope.qualifier())
-            .map(|u| url_grant(f, &scope, u, parsed));
+            .map(|u| super::urls::url_grant(f, &scope, u, parsed));
         // A grant of the URL action alone is only as good as the URL it opens.
         let url_outcome = match &url {
             Some(u) if u.decision == Verdict::Denied => Some(u.conditions.clone()),
@@ -159,6 +159,21 @@ pub(super) fn direct_grants(g: &Graph, fi: usize) -> Vec<Grant> {
     out
 }
 
+/// The callers a statement's `Principal` stands for (`NotPrincipal`: everyone but them).
+pub(super) fn representatives(g: &Graph, st: &Statement) -> Vec<Representative> {
+    let Some(principals) = &st.principal else { return Vec::new() };
+    if principals.negated {
+        let except: Vec<String> = principals.entries.iter().map(entry_text).collect();
+        return vec![Representative {
+            principal: format!("* except {}", except.join(", ")),
+            kind: PrincipalKind::Anyone,
+            caller: Some(Caller::Anonymous),
+            assume: None,
+        }];
+    }
+    principals.entries.iter().map(|e| representative(e, &g.snapshot.account_id, st)).collect()
+}
+
 fn policy_grants(g: &Graph, f: &Function, scope: &Scope, p: &Policy) -> Vec<Grant> {
     let resource = scope_arn(f, scope);
     let mut out = Vec::new();
@@ -168,18 +183,7 @@ fn policy_grants(g: &Graph, f: &Function, scope: &Scope, p: &Policy) -> Vec<Gran
         if resource_matches(st.resources.as_ref(), &resource, &Context::open()) == Tri::False {
             continue;
         }
-        let Some(principals) = &st.principal else { continue };
-        let reps: Vec<Representative> = if principals.negated {
-            let except: Vec<String> = principals.entries.iter().map(entry_text).collect();
-            vec![Representative {
-                principal: format!("* except {}", except.join(", ")),
-                kind: PrincipalKind::Anyone,
-                caller: Some(Caller::Anonymous),
-                assume: None,
-            }]
-        } else {
-            principals.entries.iter().map(|e| representative(e, &g.snapshot.account_id, st)).collect()
-        };
+        let reps = representatives(g, st);
         let url = f.urls.iter().find(|u| u.qualifier.as_deref() == scope.qualifier());
         for rep in reps {
             let mut restricted_by = Vec::new();
@@ -195,7 +199,7 @@ fn policy_grants(g: &Graph, f: &Function, scope: &Scope, p: &Policy) -> Vec<Gran
                     restricted_by = meaning::restricting_keys(&eval, p, &ctx);
                     let decided = verdict(&eval, rep.assume.as_deref());
                     if primary == INVOKE_URL {
-                        two_permissions(g, caller, &rep, &resource, &ctx, p, decided)
+                        super::urls::two_permissions(g, caller, &rep, &resource, &ctx, p, decided)
                     } else {
                         decided
                     }
@@ -226,56 +230,6 @@ fn policy_grants(g: &Graph, f: &Function, scope: &Scope, p: &Policy) -> Vec<Gran
     out
 }
 
-/// A statement that grants a caller `lambda:InvokeFunctionUrl` but not
-/// `lambda:InvokeFunction`: a URL call needs both. In the caller's own account its identity
-/// policies may grant the second; from another account the resource policy must grant both,
-/// so without it the URL answers 403.
-fn two_permissions(
-    g: &Graph,
-    caller: &Caller,
-    rep: &Representative,
-    resource: &str,
-    ctx: &Context,
-    p: &Policy,
-    decided: (Verdict, Vec<String>),
-) -> (Verdict, Vec<String>) {
-    let (decision, mut conditions) = decided;
-    if decision == Verdict::Denied {
-        return (decision, conditions);
-    }
-    let mut via_url = ctx.clone();
-    via_url.set("lambda:InvokedViaFunctionUrl", vec!["true".into()]);
-    let invoke = judge(g, caller, INVOKE, resource, &via_url, p, rep.assume.is_some());
-    let (v, more) = verdict(&invoke, rep.assume.as_deref());
-    let foreign = caller.account().is_some_and(|a| a != g.snapshot.account_id);
-    match v {
-        Verdict::Denied if foreign => (
-            Verdict::Denied,
-            vec![format!(
-                "the URL answers 403 to {}: the resource policy grants it {INVOKE_URL} but not {INVOKE}, \
-                 and from another account it must grant both (two-permission rule)",
-                rep.principal
-            )],
-        ),
-        Verdict::Denied => {
-            conditions.push(format!(
-                "if its identity policies also allow {INVOKE}, which the resource policy does not grant it \
-                 (a URL call needs both)"
-            ));
-            (Verdict::Conditional, conditions)
-        }
-        _ => {
-            for c in more {
-                if !conditions.contains(&c) {
-                    conditions.push(c);
-                }
-            }
-            let v = if conditions.is_empty() { decision } else { Verdict::Conditional };
-            (v, conditions)
-        }
-    }
-}
-
 fn entry_text(e: &PrincipalEntry) -> String {
     match e {
         PrincipalEntry::Anyone => "*".into(),
@@ -288,7 +242,7 @@ fn entry_text(e: &PrincipalEntry) -> String {
 
 /// Decides one action for one caller against a scope's policy (and, for a same-account
 /// role the snapshot knows, its permission boundary).
-fn judge(
+pub(super) fn judge(
     g: &Graph,
     caller: &Caller,
     action: &str,
@@ -306,75 +260,6 @@ fn judge(
         if assume { vec![Named { name: "assumed identity allow", policy: allow_all() }] } else { Vec::new() };
     let policies = Policies { identity, resource: Some(Named { name: "resource policy", policy: p }), boundary };
     policy::evaluate(&Request { caller, action, resource, context: ctx }, &policies)
-}
-
-/// A function URL, judged by the two-permission rule.
-fn url_grant(f: &Function, scope: &Scope, u: &UrlConfig, policy: Option<&Policy>) -> Grant {
-    let resource = scope_arn(f, scope);
-    let mut grant = Grant {
-        principal: "*".into(),
-        principal_kind: PrincipalKind::Anyone,
-        path: Path::FunctionUrl,
-        qualifier: scope.qualifier().map(str::to_string),
-        scope: scope.clone(),
-        actions: vec![INVOKE_URL.to_string(), INVOKE.to_string()],
-        decision: Verdict::Denied,
-        conditions: Vec::new(),
-        statement_id: None,
-        source: format!(
-            "function URL {} (AuthType {})",
-            u.url,
-            if u.auth_type == UrlAuthType::None { "NONE" } else { "AWS_IAM" }
-        ),
-        restricted_by: Vec::new(),
-    };
-    if u.auth_type == UrlAuthType::AwsIam {
-        grant.principal = "IAM-authenticated callers".into();
-        grant.principal_kind = PrincipalKind::IamCallers;
-        grant.decision = Verdict::Conditional;
-        grant.conditions = vec![format!(
-            "if the caller is allowed both {INVOKE_URL} and {INVOKE} (an identity policy in this account, or both sides across accounts)"
-        )];
-        return grant;
-    }
-    let Some(p) = policy else {
-        grant.conditions =
-            vec!["the URL answers 403 to everyone: there is no resource policy granting public access".into()];
-        return grant;
-    };
-    let mut ctx = Context::open();
-    ctx.set("lambda:FunctionUrlAuthType", vec!["NONE".into()]);
-    let url_eval = judge_anonymous(INVOKE_URL, &resource, &ctx, p);
-    grant.restricted_by = meaning::restricting_keys(&url_eval, p, &ctx);
-    ctx.set("lambda:InvokedViaFunctionUrl", vec!["true".into()]);
-    let invoke_eval = judge_anonymous(INVOKE, &resource, &ctx, p);
-    grant.restricted_by.extend(meaning::restricting_keys(&invoke_eval, p, &ctx));
-    let (url_v, mut url_c) = verdict(&url_eval, None);
-    let (inv_v, inv_c) = verdict(&invoke_eval, None);
-    grant.statement_id = url_eval.deciding.first().and_then(|s| s.sid.clone());
-    (grant.decision, grant.conditions) = match (url_v, inv_v) {
-        (Verdict::Denied, _) => {
-            (Verdict::Denied, vec![format!("the URL answers 403 to everyone: no statement allows {INVOKE_URL} for *")])
-        }
-        (_, Verdict::Denied) => (
-            Verdict::Denied,
-            vec![format!(
-                "the URL answers 403 to everyone: the policy lacks {INVOKE} for * (two-permission rule, enforced since 1 November 2026)"
-            )],
-        ),
-        (Verdict::Allowed, Verdict::Allowed) => (Verdict::Allowed, Vec::new()),
-        _ => {
-            url_c.extend(inv_c);
-            (Verdict::Conditional, url_c)
-        }
-    };
-    grant
-}
-
-fn judge_anonymous(action: &str, resource: &str, ctx: &Context, p: &Policy) -> Evaluation {
-    let policies =
-        Policies { identity: Vec::new(), resource: Some(Named { name: "resource policy", policy: p }), boundary: None };
-    policy::evaluate(&Request { caller: &Caller::Anonymous, action, resource, context: ctx }, &policies)
 }
 
 /// Event source mappings that target this scope: whoever can write to the source can

@@ -16,7 +16,27 @@ pub fn describe(g: &Gap) -> String {
     match g.operation.as_str() {
         "lambda:ListFunctions" => format!("the function listing stopped early ({why}): other functions may exist"),
         "lambda:ListAliases" => format!("aliases of {r} could not be listed ({why}): grants on aliases are unknown"),
-        "lambda:GetPolicy" => format!("resource policy of {r} could not be read ({why}): its grants are unknown"),
+        "lambda:GetPolicy" | "lambda:GetResourcePolicy" => {
+            format!("resource policy of {r} could not be read ({why}): its grants are unknown")
+        }
+        "lambda:ListWebFunctions" => {
+            format!("web functions could not be listed ({why}): web functions and who can invoke them are unknown")
+        }
+        "lambda:ListWebFunctionEndpoints" => {
+            format!("endpoints of web function {r} could not be listed ({why}): who can invoke it is unknown")
+        }
+        "lambda:ListWebFunctionRevisions" | "lambda:GetWebFunctionRevision" => {
+            format!("revisions of web function {r} could not be read ({why}): the roles its code runs as are unknown")
+        }
+        "lambda:ListLayers" => {
+            format!("layers could not be listed ({why}): who can use this account's layers is unknown")
+        }
+        "lambda:ListLayerVersions" => {
+            format!("versions of layer {r} could not be listed ({why}): who can use them is unknown")
+        }
+        "lambda:GetLayerVersionPolicy" => {
+            format!("policy of layer version {r} could not be read ({why}): who can use it is unknown")
+        }
         "lambda:ListFunctionUrlConfigs" | "lambda:GetFunctionUrlConfig" => {
             format!("function URLs of {r} could not be read ({why}): callers through them are unknown")
         }
@@ -50,9 +70,12 @@ pub fn describe(g: &Gap) -> String {
 
 /// Whether a gap is about this ARN: the ARN itself, one of its qualifiers (`fn:live`) or
 /// something under it (`role/x/policy`).
-fn about(g: &Gap, arn: &str) -> bool {
+pub(super) fn about(g: &Gap, arn: &str) -> bool {
     g.resource == arn || g.resource.strip_prefix(arn).is_some_and(|rest| rest.starts_with(':') || rest.starts_with('/'))
 }
+
+/// The reads of one scope's resource policy (`GetResourcePolicy` where the endpoint has it).
+pub(super) const SCOPE_POLICY: &[&str] = &["lambda:GetPolicy", "lambda:GetResourcePolicy"];
 
 /// Operations that read the account's users and groups, which only identity-based callers
 /// depend on.
@@ -69,7 +92,7 @@ const PEOPLE: &[&str] = &[
 ];
 
 impl Graph {
-    fn unread_where(&self, keep: impl Fn(&Gap) -> bool) -> Vec<String> {
+    pub(super) fn unread_where(&self, keep: impl Fn(&Gap) -> bool) -> Vec<String> {
         self.snapshot.gaps.iter().filter(|g| keep(g)).map(describe).collect()
     }
 
@@ -95,7 +118,7 @@ impl Graph {
     /// Why a scope's resource policy is unknown: not read, or read but not parsable.
     pub(super) fn scope_policy_unread(&self, f: &Function, scope: &Scope) -> Vec<String> {
         let arn = super::scope_arn(f, scope);
-        let mut out = self.unread_where(|g| g.operation == "lambda:GetPolicy" && g.resource == arn);
+        let mut out = self.unread_where(|g| SCOPE_POLICY.contains(&g.operation.as_str()) && g.resource == arn);
         let policy = f.scopes().into_iter().find(|(s, _)| s == scope).and_then(|(_, p)| p);
         if let Some(Err(e)) = policy.map(|p| &p.parsed) {
             out.push(format!("resource policy of {arn} could not be parsed ({e}): its grants are unknown"));
@@ -160,7 +183,7 @@ impl Graph {
     }
 }
 
-fn sorted(mut lines: Vec<String>) -> Vec<String> {
+pub(super) fn sorted(mut lines: Vec<String>) -> Vec<String> {
     lines.sort();
     lines.dedup();
     lines

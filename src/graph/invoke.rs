@@ -20,6 +20,8 @@ pub enum Path {
     FunctionUrl,
     EventSource,
     IdentityPolicy,
+    /// A web function endpoint whose AuthType lets callers in without Lambda's say.
+    WebEndpoint,
 }
 
 impl Path {
@@ -29,6 +31,7 @@ impl Path {
             Path::FunctionUrl => "function-url",
             Path::EventSource => "event-source",
             Path::IdentityPolicy => "identity-policy",
+            Path::WebEndpoint => "web-endpoint",
         }
     }
 }
@@ -214,34 +217,48 @@ impl Graph {
     /// Principals in this account whose identity policies allow invoking the scope.
     fn identity_grants(&self, f: &Function, scope: &Scope, resource_policy: Option<&Policy>) -> Vec<Grant> {
         let resource = scope_arn(f, scope);
-        // Resource-policy denies still apply; its allows are listed on their own path.
+        let mut out = self.identity_callers(INVOKE, &resource, resource_policy);
+        for g in &mut out {
+            g.qualifier = scope.qualifier().map(str::to_string);
+            g.scope = scope.clone();
+        }
+        out
+    }
+
+    /// Principals in this account whose identity policies allow `action` on `resource`
+    /// (the resource policy's denies still apply; its allows are listed on their own path).
+    /// Rows are unqualified: the caller files them under its scope.
+    pub(super) fn identity_callers(
+        &self,
+        action: &str,
+        resource: &str,
+        resource_policy: Option<&Policy>,
+    ) -> Vec<Grant> {
         let denies = resource_policy.map(|p| Policy {
             statements: p.statements.iter().filter(|s| s.effect == Effect::Deny).cloned().collect(),
             ..p.clone()
         });
         let mut out = Vec::new();
-        for p in self.principals.iter().filter(|p| p.may_invoke) {
+        // `may_invoke` is a cheap pre-filter for the common question; others check below.
+        for p in self.principals.iter().filter(|p| p.may_invoke || action != INVOKE) {
             let Ok(caller) = Caller::parse(&p.arn) else { continue };
             let (identity, boundary) = self.identity_policies(p);
-            // Most principals' invoke statements name other functions: skip them cheaply.
+            // Most principals' statements name other resources: skip them cheaply.
             let names_it = identity.iter().flat_map(|n| &n.policy.statements).any(|st| {
                 st.effect == Effect::Allow
-                    && action_matches(&st.actions, INVOKE)
-                    && resource_matches(st.resources.as_ref(), &resource, &Context::open()) != Tri::False
+                    && action_matches(&st.actions, action)
+                    && resource_matches(st.resources.as_ref(), resource, &Context::open()) != Tri::False
             });
             if !names_it {
                 continue;
             }
-            let ctx = policy::with_request_keys(Context::open(), &caller, &resource);
+            let ctx = policy::with_request_keys(Context::open(), &caller, resource);
             let policies = Policies {
                 identity,
                 resource: denies.as_ref().map(|policy| Named { name: "resource policy", policy }),
                 boundary,
             };
-            let eval = policy::evaluate(
-                &Request { caller: &caller, action: INVOKE, resource: &resource, context: &ctx },
-                &policies,
-            );
+            let eval = policy::evaluate(&Request { caller: &caller, action, resource, context: &ctx }, &policies);
             let (decision, conditions) = verdict(&eval, None);
             if decision == Verdict::Denied {
                 continue;
@@ -252,9 +269,9 @@ impl Graph {
                 principal: p.arn.clone(),
                 principal_kind: kind,
                 path: Path::IdentityPolicy,
-                qualifier: scope.qualifier().map(str::to_string),
-                scope: scope.clone(),
-                actions: vec![INVOKE.to_string()],
+                qualifier: None,
+                scope: Scope::Unqualified,
+                actions: vec![action.to_string()],
                 decision,
                 conditions,
                 statement_id: allow.map(|s| s.sid.clone().filter(|x| !x.is_empty()).unwrap_or(format!("#{}", s.index))),

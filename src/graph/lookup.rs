@@ -14,10 +14,23 @@ pub struct Target {
     pub scope: Option<Scope>,
 }
 
+/// Anything a user can ask who may invoke (or use): a function scope, a web function (or
+/// one endpoint), a layer (or one version).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Named {
+    Function(Target),
+    Web { index: usize, endpoint: Option<String> },
+    Layer { index: usize, version: Option<i64> },
+}
+
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum LookupError {
     #[error("no function named \"{name}\" in this account{}", suggest(.closest))]
     NoFunction { name: String, closest: Vec<String> },
+    #[error("web function {function} has no endpoint \"{endpoint}\" (it has: {})", .known.join(", "))]
+    NoEndpoint { function: String, endpoint: String, known: Vec<String> },
+    #[error("layer {layer} has no version \"{version}\" (it has: {})", .known.join(", "))]
+    NoLayerVersion { layer: String, version: String, known: Vec<String> },
     #[error("function {function} has no version or alias \"{qualifier}\" (it has: {})", .known.join(", "))]
     NoQualifier { function: String, qualifier: String, known: Vec<String> },
 }
@@ -27,6 +40,63 @@ fn suggest(closest: &[String]) -> String {
 }
 
 impl Graph {
+    /// Reads a function (`NAME[:QUALIFIER]` or its ARN), a web function
+    /// (`NAME[:ENDPOINT]` or an ARN with `web-function/`) or a layer (`NAME[:VERSION]` or
+    /// an ARN with `layer:`). A bare name is a function's first, then a web function's,
+    /// then a layer's.
+    pub fn find(&self, text: &str) -> Result<Named, LookupError> {
+        let (kind, rest) = match arn::split(text) {
+            Some(parts) if parts[5].starts_with("web-function/") => {
+                ("web", parts[5].trim_start_matches("web-function/"))
+            }
+            Some(parts) if parts[5].starts_with("layer:") => ("layer", parts[5].trim_start_matches("layer:")),
+            Some(_) => return self.lookup(text).map(Named::Function),
+            None => ("any", text),
+        };
+        let (name, qualifier) = match kind {
+            "web" => match rest.split_once("/endpoint/") {
+                Some((n, e)) => (n, Some(e)),
+                None => (rest, None),
+            },
+            _ => split_qualifier(rest),
+        };
+        if kind == "any" && self.index_of(name).is_some() {
+            return self.lookup(text).map(Named::Function);
+        }
+        if kind != "layer"
+            && let Some(index) = self.web_index(name)
+        {
+            let w = &self.web_functions()[index];
+            if let Some(e) = qualifier.filter(|e| !w.endpoints.iter().any(|x| x.name == *e)) {
+                return Err(LookupError::NoEndpoint {
+                    function: w.name.clone(),
+                    endpoint: e.to_string(),
+                    known: w.endpoints.iter().map(|x| x.name.clone()).collect(),
+                });
+            }
+            return Ok(Named::Web { index, endpoint: qualifier.map(str::to_string) });
+        }
+        if kind != "web"
+            && let Some(index) = self.layer_index(name)
+        {
+            let l = &self.layers()[index];
+            let version = match qualifier {
+                None => None,
+                Some(q) => {
+                    Some(q.parse::<i64>().ok().filter(|v| l.versions.iter().any(|x| x.version == *v)).ok_or_else(
+                        || LookupError::NoLayerVersion {
+                            layer: l.name.clone(),
+                            version: q.to_string(),
+                            known: l.versions.iter().map(|v| v.version.to_string()).collect(),
+                        },
+                    )?)
+                }
+            };
+            return Ok(Named::Layer { index, version });
+        }
+        Err(LookupError::NoFunction { name: name.to_string(), closest: self.closest(name) })
+    }
+
     /// Reads `NAME`, `NAME:QUALIFIER`, or a (qualified) function ARN.
     pub fn lookup(&self, text: &str) -> Result<Target, LookupError> {
         let (name, qualifier) = match arn::split(text) {
@@ -57,13 +127,15 @@ impl Graph {
 
     /// Up to three function names closest to `name`.
     fn closest(&self, name: &str) -> Vec<String> {
-        let mut scored: Vec<(f64, &str)> = self
-            .functions()
-            .iter()
-            .map(|f| {
-                let contains = f.name.contains(name) || name.contains(f.name.as_str());
-                let score = strsim::jaro_winkler(name, &f.name) + if contains { 0.5 } else { 0.0 };
-                (score, f.name.as_str())
+        let names = self.functions().iter().map(|f| f.name.as_str());
+        let names = names
+            .chain(self.web_functions().iter().map(|w| w.name.as_str()))
+            .chain(self.layers().iter().map(|l| l.name.as_str()));
+        let mut scored: Vec<(f64, &str)> = names
+            .map(|n| {
+                let contains = n.contains(name) || name.contains(n);
+                let score = strsim::jaro_winkler(name, n) + if contains { 0.5 } else { 0.0 };
+                (score, n)
             })
             .filter(|(s, _)| *s > 0.75)
             .collect();

@@ -12,23 +12,28 @@ mod findings;
 mod grants;
 mod inputs;
 mod invoke;
+mod layers;
 mod lookup;
 mod meaning;
 mod needs;
 mod principals;
 mod reach;
+mod urls;
+mod web;
 
 use std::collections::HashMap;
 
 use crate::model::{Function, Snapshot};
 pub use can::CanAnswer;
 pub use diff::{Diff, GrantChange, ReachChange, diff};
-pub use findings::{Finding, Severity};
+pub use findings::{Finding, Severity, Subject};
 pub use inputs::{describe as describe_gap, none_phrase};
 pub use invoke::{Grant, Invokers, Path, PrincipalKind, Verdict, invoke_scopes, scope_arn};
-pub use lookup::{LookupError, Target};
+pub use layers::USE_LAYER;
+pub use lookup::{LookupError, Named, Target};
 pub use principals::{PrincipalInfo, PrincipalSource};
 pub use reach::{Reach, ReachStatement, RoleReach, ServiceReach, WhoCanReach};
+pub use web::{INVOKE_WEB, RevisionReach, WebReach};
 
 /// An indexed snapshot.
 #[derive(Debug)]

@@ -135,11 +135,16 @@ impl Graph {
         let f = self.function(target.function);
         let role_arn = self.role_of(target);
         let function = scope_arn(f, target.scope.as_ref().unwrap_or(&Scope::Unqualified));
+        self.reach_of_role(function, &role_arn)
+    }
+
+    /// What a role reaches, labelled for `who` (computed once per role).
+    pub(super) fn reach_of_role(&self, who: String, role_arn: &str) -> Reach {
         let cache = || self.reach_cache.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(cached) = cache().get(&role_arn) {
-            return Reach { function, ..cached.clone() };
+        if let Some(cached) = cache().get(role_arn) {
+            return Reach { function: who, ..cached.clone() };
         }
-        let reach = self.role_reach(function, role_arn);
+        let reach = self.role_reach(who, role_arn.to_string());
         cache().insert(reach.role_arn.clone(), reach.clone());
         reach
     }

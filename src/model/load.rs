@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use thiserror::Error;
 
-use super::{FORMAT_VERSION, Snapshot};
+use super::{FORMAT_VERSION, OLDEST_FORMAT_VERSION, Snapshot};
 
 #[derive(Debug, Error)]
 pub enum LoadError {
@@ -13,7 +13,9 @@ pub enum LoadError {
     Json { line: usize, column: usize, message: String },
     #[error("not a lambdascope snapshot: it has no format_version")]
     NoVersion,
-    #[error("snapshot format_version {found} is not supported: this build reads version {FORMAT_VERSION}")]
+    #[error(
+        "snapshot format_version {found} is not supported: this build reads versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}"
+    )]
     UnsupportedVersion { found: u64 },
     #[error("invalid snapshot (line {line}, column {column}): {message}")]
     Structure { line: usize, column: usize, message: String },
@@ -46,7 +48,7 @@ impl Snapshot {
         match header.format_version {
             None => return Err(LoadError::NoVersion),
             Some(v) => match v.as_u64() {
-                Some(n) if n == u64::from(FORMAT_VERSION) => {}
+                Some(n) if (u64::from(OLDEST_FORMAT_VERSION)..=u64::from(FORMAT_VERSION)).contains(&n) => {}
                 Some(n) => return Err(LoadError::UnsupportedVersion { found: n }),
                 None => {
                     return Err(LoadError::Invalid(format!("format_version must be a number, not {v}")));
@@ -59,6 +61,8 @@ impl Snapshot {
             message: e.to_string(),
         })?;
         snapshot.validate()?;
+        // Read in memory as the current format: an older file lacks only newer fields.
+        snapshot.format_version = FORMAT_VERSION;
         snapshot.migrate_not_found_gaps();
         snapshot.normalize();
         Ok(snapshot)
@@ -91,6 +95,18 @@ impl Snapshot {
             r.attached_policy_arns.sort();
         }
         self.managed_policies.sort_by(|a, b| a.arn.cmp(&b.arn));
+        self.web_functions.sort_by(|a, b| a.name.cmp(&b.name));
+        for w in &mut self.web_functions {
+            w.endpoints.sort_by(|a, b| a.name.cmp(&b.name));
+            w.revisions.sort_by(|a, b| a.id.cmp(&b.id));
+            for r in &mut w.revisions {
+                r.env_var_names.sort();
+            }
+        }
+        self.layers.sort_by(|a, b| a.name.cmp(&b.name));
+        for l in &mut self.layers {
+            l.versions.sort_by_key(|v| v.version);
+        }
         self.users.sort_by(|a, b| a.arn.cmp(&b.arn));
         self.groups.sort_by(|a, b| a.arn.cmp(&b.arn));
         self.gaps.sort();

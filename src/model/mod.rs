@@ -9,6 +9,7 @@ mod gaps;
 mod load;
 mod policy_text;
 mod validate;
+mod web;
 
 use std::collections::BTreeMap;
 
@@ -18,13 +19,18 @@ use serde::{Deserialize, Serialize};
 pub use gaps::{Absent, AbsentKind, Gap, GapReason};
 pub use load::{LoadError, SnapshotSource};
 pub use policy_text::PolicyText;
+pub use web::{Layer, LayerVersion, WebAuthType, WebEndpoint, WebFunction, WebRevision, layer_account};
 
 /// Lambda Managed Instances' published-latest version: a qualifier of its own, and what an
 /// unqualified invocation of such a function runs.
 pub const LATEST_PUBLISHED: &str = "$LATEST.PUBLISHED";
 
-/// The snapshot file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The snapshot file format this build writes. Version 2 added web functions and layers;
+/// version 1 files still load (they have neither).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest snapshot format this build reads.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,6 +48,12 @@ pub struct Snapshot {
     pub functions: Vec<Function>,
     #[serde(default)]
     pub event_source_mappings: Vec<EventSourceMapping>,
+    /// Lambda web functions (format 2).
+    #[serde(default)]
+    pub web_functions: Vec<WebFunction>,
+    /// Layers this account owns, with each version's policy (format 2).
+    #[serde(default)]
+    pub layers: Vec<Layer>,
     #[serde(default)]
     pub roles: Vec<Role>,
     #[serde(default)]
@@ -289,6 +301,9 @@ pub struct Summary {
     pub unparsable_policies: usize,
     pub function_urls: usize,
     pub event_source_mappings: usize,
+    pub web_functions: usize,
+    pub web_endpoints: usize,
+    pub layer_versions: usize,
     pub roles: usize,
     pub managed_policies: usize,
     pub users: usize,
@@ -311,6 +326,8 @@ impl Snapshot {
             caller_arn: None,
             functions: Vec::new(),
             event_source_mappings: Vec::new(),
+            web_functions: Vec::new(),
+            layers: Vec::new(),
             roles: Vec::new(),
             managed_policies: Vec::new(),
             users: Vec::new(),
@@ -340,6 +357,9 @@ impl Snapshot {
             unparsable_policies: policies.iter().filter(|p| p.parsed.is_err()).count(),
             function_urls: self.functions.iter().map(|f| f.urls.len()).sum(),
             event_source_mappings: self.event_source_mappings.len(),
+            web_functions: self.web_functions.len(),
+            web_endpoints: self.web_functions.iter().map(|w| w.endpoints.len()).sum(),
+            layer_versions: self.layers.iter().map(|l| l.versions.len()).sum(),
             roles: self.roles.len(),
             managed_policies: self.managed_policies.len(),
             users: self.users.len(),

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use super::{Function, Gap, GapReason, LoadError, Snapshot};
+use super::{Function, Gap, GapReason, Layer, LoadError, Snapshot, WebFunction};
 use crate::policy::arn;
 
 impl Snapshot {
@@ -20,6 +20,15 @@ impl Snapshot {
             if !names.insert(f.name.as_str()) {
                 return Err(LoadError::Invalid(format!("function \"{}\" appears twice", f.name)));
             }
+        }
+        if let Some(why) = self.web_functions.iter().filter_map(|w| self.web_problem(w)).next() {
+            return Err(LoadError::Invalid(why));
+        }
+        if let Some(why) = self.layers.iter().filter_map(|l| self.layer_problem(l)).next() {
+            return Err(LoadError::Invalid(why));
+        }
+        if let Some(why) = self.repeated_web_or_layer() {
+            return Err(LoadError::Invalid(why));
         }
         let mut seen = HashSet::new();
         for (kind, arn) in self.iam_arns() {
@@ -56,6 +65,25 @@ impl Snapshot {
                     reject("lambda:ListFunctions", &f.arn, format!("function \"{}\" appears twice", f.name))
                 }
                 None => self.functions.push(f),
+            }
+        }
+        let (mut webs, mut layers) = (HashSet::new(), HashSet::new());
+        for w in std::mem::take(&mut self.web_functions) {
+            match self.web_problem(&w) {
+                Some(why) => reject("lambda:ListWebFunctions", &w.arn, why),
+                None if !webs.insert(w.name.clone()) => {
+                    reject("lambda:ListWebFunctions", &w.arn, format!("web function \"{}\" appears twice", w.name))
+                }
+                None => self.web_functions.push(w),
+            }
+        }
+        for l in std::mem::take(&mut self.layers) {
+            match self.layer_problem(&l) {
+                Some(why) => reject("lambda:ListLayers", &l.arn, why),
+                None if !layers.insert(l.name.clone()) => {
+                    reject("lambda:ListLayers", &l.arn, format!("layer \"{}\" appears twice", l.name))
+                }
+                None => self.layers.push(l),
             }
         }
         let mut seen = HashSet::new();
@@ -96,10 +124,7 @@ impl Snapshot {
     /// What is wrong with one function: its name, its ARN (which must name this account and
     /// region), or its versions, aliases and URLs.
     fn function_problem(&self, f: &Function) -> Option<String> {
-        let valid_name = !f.name.is_empty()
-            && f.name.len() <= 64
-            && f.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !valid_name {
+        if !lambda_name(&f.name) {
             return Some(format!("function name \"{}\" is not a Lambda function name", f.name));
         }
         let expected = format!("arn:{}:lambda:{}:{}:function:{}", self.partition, self.region, self.account_id, f.name);
@@ -143,6 +168,65 @@ impl Snapshot {
         None
     }
 
+    /// What is wrong with one web function: names, ARNs in this account and region, and
+    /// endpoints or revisions named twice.
+    fn web_problem(&self, w: &WebFunction) -> Option<String> {
+        if !lambda_name(&w.name) {
+            return Some(format!("web function name \"{}\" is not a valid name", w.name));
+        }
+        let here = format!("arn:{}:lambda:{}:{}:", self.partition, self.region, self.account_id);
+        if !w.arn.starts_with(&here) {
+            return Some(format!("web function \"{}\" has the ARN \"{}\", not one of {here}", w.name, w.arn));
+        }
+        let mut names = HashSet::new();
+        for e in &w.endpoints {
+            if !lambda_name(&e.name) || !e.arn.starts_with(&here) || !names.insert(e.name.as_str()) {
+                return Some(format!("web function \"{}\" has an invalid or repeated endpoint \"{}\"", w.name, e.name));
+            }
+        }
+        let mut ids = HashSet::new();
+        for r in &w.revisions {
+            if r.id.is_empty()
+                || !ids.insert(r.id.as_str())
+                || r.role_arn.as_deref().is_some_and(|a| iam_problem("role", a).is_some())
+            {
+                return Some(format!("web function \"{}\" has an invalid or repeated revision \"{}\"", w.name, r.id));
+            }
+        }
+        None
+    }
+
+    /// What is wrong with one layer: its name, its ARN (this account and region), or a
+    /// version whose ARN is not the layer's.
+    fn layer_problem(&self, l: &Layer) -> Option<String> {
+        let expected = format!("arn:{}:lambda:{}:{}:layer:{}", self.partition, self.region, self.account_id, l.name);
+        if !lambda_name(&l.name) || l.arn != expected {
+            return Some(format!("layer \"{}\" has the ARN \"{}\", expected \"{expected}\"", l.name, l.arn));
+        }
+        let mut seen = HashSet::new();
+        for v in &l.versions {
+            if v.version < 1 || v.arn != format!("{}:{}", l.arn, v.version) || !seen.insert(v.version) {
+                return Some(format!(
+                    "layer \"{}\" has an invalid or repeated version {} ({})",
+                    l.name, v.version, v.arn
+                ));
+            }
+        }
+        None
+    }
+
+    fn repeated_web_or_layer(&self) -> Option<String> {
+        let mut webs = HashSet::new();
+        if let Some(w) = self.web_functions.iter().find(|w| !webs.insert(w.name.as_str())) {
+            return Some(format!("web function \"{}\" appears twice", w.name));
+        }
+        let mut layers = HashSet::new();
+        self.layers
+            .iter()
+            .find(|l| !layers.insert(l.name.as_str()))
+            .map(|l| format!("layer \"{}\" appears twice", l.name))
+    }
+
     fn iam_arns(&self) -> impl Iterator<Item = (&'static str, &str)> {
         let roles = self.roles.iter().map(|r| ("role", r.arn.as_str()));
         let users = self.users.iter().map(|u| ("user", u.arn.as_str()));
@@ -150,6 +234,11 @@ impl Snapshot {
         let policies = self.managed_policies.iter().map(|p| ("managed policy", p.arn.as_str()));
         roles.chain(users).chain(groups).chain(policies)
     }
+}
+
+/// A Lambda-style resource name: 1 to 64 letters, digits, `-` and `_`.
+fn lambda_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// What is wrong with an IAM entity's ARN: it must be an `iam` ARN of that kind.

@@ -26,6 +26,7 @@ pub enum ViewKind {
     Principals,
     Findings,
     Gaps,
+    Ways,
     Help,
 }
 
@@ -63,6 +64,8 @@ pub enum Screen {
     Principal(String),
     Findings,
     Gaps,
+    /// Web functions and layers: the other ways into Lambda code.
+    Ways,
     Help,
     /// "Can PRINCIPAL do ACTION on this function (scope)?"
     Explain {

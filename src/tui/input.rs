@@ -37,6 +37,7 @@ impl App {
             "principals" | "principal" => self.goto(ViewKind::Principals),
             "findings" => self.goto(ViewKind::Findings),
             "gaps" | "errors" => self.goto(ViewKind::Gaps),
+            "web" | "layers" | "ways" => self.goto(ViewKind::Ways),
             "help" => self.goto(ViewKind::Help),
             "q" | "quit" => self.quit = true,
             "r" | "reload" => return self.update(Action::Reload),

@@ -90,7 +90,14 @@ impl App {
             })
             .collect();
         snap.gaps.extend(waiting);
-        for op in ["lambda:ListEventSourceMappings", "iam:ListRoles", "iam:ListUsers", "iam:ListGroups"] {
+        for op in [
+            "lambda:ListEventSourceMappings",
+            "lambda:ListWebFunctions",
+            "lambda:ListLayers",
+            "iam:ListRoles",
+            "iam:ListUsers",
+            "iam:ListGroups",
+        ] {
             snap.gaps.push(pending(op, "*"));
         }
         Some(snap)

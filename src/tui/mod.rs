@@ -14,6 +14,7 @@ pub mod rows;
 mod screen;
 mod term;
 pub mod view;
+mod ways;
 
 use anyhow::Result;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind, MouseEventKind};

@@ -90,6 +90,7 @@ impl App {
             ViewKind::Principals => Screen::Principals,
             ViewKind::Findings => Screen::Findings,
             ViewKind::Gaps => Screen::Gaps,
+            ViewKind::Ways => Screen::Ways,
             ViewKind::Help => Screen::Help,
         };
         if self.place().screen != screen {

@@ -163,7 +163,7 @@ pub fn severity_label(s: Option<Severity>) -> String {
     }
 }
 
-fn verdict_mark(v: Verdict) -> (&'static str, Tone) {
+pub fn verdict_mark(v: Verdict) -> (&'static str, Tone) {
     match v {
         Verdict::Allowed => ("✔", Tone::Good),
         Verdict::Conditional => ("?", Tone::Warn),
@@ -245,7 +245,7 @@ pub fn invoker_rows(graph: &Graph, function: usize) -> Vec<Row> {
 }
 
 /// What an answer could not see: its unread inputs (counted), then other unknowns.
-fn unknown_rows(unread: &[String], unknown: &[String]) -> Vec<Row> {
+pub fn unknown_rows(unread: &[String], unknown: &[String]) -> Vec<Row> {
     if unread.is_empty() && unknown.is_empty() {
         return Vec::new();
     }
@@ -328,7 +328,7 @@ pub fn finding_rows(findings: &[&Finding], graph: &Graph, unread: &[String]) -> 
                 Some(q) => format!("{}:{q}", f.function),
                 None => f.function.clone(),
             };
-            let index = graph.index_of(&f.function);
+            let index = (f.subject == crate::graph::Subject::Function).then(|| graph.index_of(&f.function)).flatten();
             Row {
                 spans: vec![
                     (format!("{:<12}", severity_label(Some(f.severity))), severity_tone(Some(f.severity))),

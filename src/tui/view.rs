@@ -81,6 +81,9 @@ fn title(app: &App) -> String {
         Screen::Principal(p) => format!(" Principals › {} ", sanitize(p)),
         Screen::Findings => format!(" Findings ({}) ", d.findings.len()),
         Screen::Gaps => format!(" Gaps ({}) ", d.graph.snapshot.gaps.len()),
+        Screen::Ways => {
+            format!(" Web functions ({}) and layers ({}) ", d.graph.web_functions().len(), d.graph.layers().len())
+        }
         Screen::Help => " Help ".into(),
         Screen::Explain { index, .. } => format!(" Explain › {} ", name(*index)),
     }
