@@ -38,7 +38,7 @@ fn a_throttled_faulty_crawl_loses_nothing() {
     moto.seed(&["--bulk", "24"]);
     let (code, clean, stderr) = fetch(&moto.endpoint, &UNPACED);
     assert_eq!(code, Some(0), "the fault-free read is complete: {stderr}");
-    assert_eq!(clean.functions.len(), 33);
+    assert_eq!(clean.functions.len(), 34);
 
     // The crawl asks for 40/s in each class; the proxy leaves it 20/s, and misbehaves.
     let config =
@@ -63,7 +63,7 @@ fn a_throttled_faulty_crawl_loses_nothing() {
 fn what_is_still_unread_at_the_deadline_becomes_a_gap() {
     let Some(moto) = Moto::start("what_is_still_unread_at_the_deadline_becomes_a_gap") else { return };
     moto.seed(&[]);
-    // GetPolicy is all but closed: one request every 20 s.
+    // Reading policies is all but closed: one request every 20 s.
     let proxy = Proxy::start(&moto.endpoint, Config { rates: [0.05, 0.0, 0.0], ..Config::aws_quota(1.0) });
     let started = Instant::now();
     let mut flags = UNPACED.to_vec();
@@ -72,8 +72,8 @@ fn what_is_still_unread_at_the_deadline_becomes_a_gap() {
     let took = started.elapsed();
     assert_eq!(code, Some(4), "{stderr}");
     assert!(took < Duration::from_secs(15), "the deadline was not kept: {took:?}");
-    assert_eq!(snap.functions.len(), 9, "what was read is kept");
-    let policy_gaps: Vec<_> = snap.gaps.iter().filter(|g| g.operation == "lambda:GetPolicy").collect();
+    assert_eq!(snap.functions.len(), 10, "what was read is kept");
+    let policy_gaps: Vec<_> = snap.gaps.iter().filter(|g| g.operation == "lambda:GetResourcePolicy").collect();
     // Every scope but the one the bucket's first token let through.
     assert!(policy_gaps.len() >= 12, "{:?}", snap.gaps);
     for g in &policy_gaps {

@@ -158,6 +158,7 @@ fn fetch_reads_what_was_seeded() {
     check_functions(&snap, &manifest);
     check_mappings(&snap, &manifest);
     check_roles(&snap, &manifest);
+    check_ways(&snap, &manifest);
     assert!(!text.contains(manifest["secret"].as_str().unwrap()), "an environment variable value reached the snapshot");
 
     // The saved snapshot reads back with matching counts.
@@ -167,10 +168,13 @@ fn fetch_reads_what_was_seeded() {
     let out = support::run(&["--snapshot", path.to_str().unwrap(), "summary", "--format", "json"], "");
     let s: Value = serde_json::from_slice(&out.stdout).unwrap();
     let expected = [
-        ("functions", 9),
+        ("functions", 10),
         ("versions", 3),
         ("aliases", 1),
-        ("resource_policy_statements", 4),
+        ("resource_policy_statements", 6),
+        ("web_functions", 3),
+        ("web_endpoints", 6),
+        ("layer_versions", 2),
         ("function_urls", 1),
         ("event_source_mappings", 2),
         ("roles", 2),
@@ -189,6 +193,53 @@ fn fetch_reads_what_was_seeded() {
     let missing: Vec<&Value> =
         findings["findings"].as_array().unwrap().iter().filter(|f| f["id"] == "missing-role").collect();
     assert_eq!(missing.len(), 1, "{findings}");
+    let ids: Vec<(&str, &str)> = findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["id"].as_str().unwrap(), f["function"].as_str().unwrap()))
+        .collect();
+    for want in [
+        ("public-web-endpoint", "shop"),
+        ("cross-account", "shop"),
+        ("secret-env", "shop"),
+        ("public-layer", "common"),
+        ("cross-account-layer", "common"),
+    ] {
+        assert!(ids.contains(&want), "{want:?} missing: {ids:?}");
+    }
+    // A public Allow under a Deny for every caller outside one VPC is not public.
+    assert!(!ids.contains(&("public-invoke", "vpc-only")), "{ids:?}");
+}
+
+/// Web functions (from the stub beside moto), layers and the full JSON policy.
+fn check_ways(snap: &Snapshot, manifest: &Value) {
+    let seeded = manifest["web_functions"].as_object().unwrap();
+    assert_eq!(snap.web_functions.len(), seeded.len(), "every page of web functions is read");
+    for w in &snap.web_functions {
+        let want = &seeded[&w.name];
+        let endpoints: BTreeMap<String, String> =
+            w.endpoints.iter().map(|e| (e.name.clone(), e.auth_type.as_str().to_string())).collect();
+        let want_endpoints: BTreeMap<String, String> = want["endpoints"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().into()))
+            .collect();
+        assert_eq!(endpoints, want_endpoints, "{}: every page of endpoints is read", w.name);
+        let mut roles: Vec<String> = w.revisions.iter().filter_map(|r| r.role_arn.clone()).collect();
+        roles.sort();
+        roles.dedup();
+        assert_eq!(roles, strings(&want["roles"]), "{}", w.name);
+    }
+    let shop = snap.web_functions.iter().find(|w| w.name == "shop").unwrap();
+    assert_eq!(sids(shop.policy.as_ref()), vec!["PartnerAdmin"]);
+    assert!(shop.revisions.iter().any(|r| r.env_var_names == vec!["SESSION_SECRET".to_string()]));
+    let layers: BTreeMap<String, bool> =
+        snap.layers.iter().flat_map(|l| l.versions.iter().map(|v| (v.arn.clone(), v.policy.is_some()))).collect();
+    let want: BTreeMap<String, bool> =
+        manifest["layers"].as_object().unwrap().keys().map(|k| (k.clone(), true)).collect();
+    assert_eq!(layers, want);
 }
 
 #[test]
@@ -217,11 +268,42 @@ fn fetch_sends_only_list_and_get_operations() {
     assert_eq!(fetched.calls.get("iam:GetRole"), Some(&1), "only the deleted role is asked for: {:?}", fetched.calls);
     let policies = fetched.snapshot.managed_policies.len() as u64;
     assert_eq!(fetched.calls.get("iam:GetPolicyVersion").copied().unwrap_or(0), policies - 2, "{:?}", fetched.calls);
-    // One GetPolicy per scope: 9 functions + 3 versions + 1 alias.
-    assert_eq!(fetched.calls.get("lambda:GetPolicy"), Some(&13));
+    // One GetResourcePolicy per scope: 10 functions + 3 versions + 1 alias (moto lacks
+    // it; the stub beside it answers, so GetPolicy is never needed).
+    assert_eq!(fetched.calls.get("lambda:GetResourcePolicy"), Some(&14));
+    assert_eq!(fetched.calls.get("lambda:GetPolicy"), None);
+    // Web functions: two pages of three; endpoints (two pages for batch-web), one revision
+    // read per serving revision, one policy each.
+    assert_eq!(fetched.calls.get("lambda-web:ListWebFunctions"), Some(&2));
+    assert_eq!(fetched.calls.get("lambda-web:ListWebFunctionEndpoints"), Some(&4));
+    assert_eq!(fetched.calls.get("lambda-web:GetWebFunctionRevision"), Some(&4));
+    assert_eq!(fetched.calls.get("lambda-web:GetResourcePolicy"), Some(&3));
+    assert_eq!(fetched.calls.get("lambda:GetLayerVersionPolicy"), Some(&2));
     assert_eq!(fetched.calls.get("lambda:ListFunctions"), Some(&1));
     assert_eq!(fetched.calls.get("lambda:ListEventSourceMappings"), Some(&1));
     eprintln!("calls for 9 functions: {:?}", fetched.calls);
+}
+
+#[test]
+fn a_server_without_the_newer_apis_gives_gaps_and_policies_from_get_policy() {
+    let Some(moto) = Moto::start_without_stub("a_server_without_the_newer_apis") else { return };
+    // Seeding loads the stub's data too; with the stub off that data is simply never served.
+    let manifest = moto.seed(&[]);
+    let (code, text, stderr) = fetch_with(&moto, "test", "test");
+    assert_eq!(code, Some(4), "web functions are unknown: the answer is partial: {stderr}");
+    let snap = Snapshot::from_json(&text).unwrap();
+    let web = snap.gaps.iter().find(|g| g.operation == "lambda:ListWebFunctions").expect("a web functions gap");
+    assert!(web.message.contains("does not serve the Lambda web functions API"), "{web:?}");
+    assert!(snap.web_functions.is_empty());
+    // GetResourcePolicy is missing too: every AddPermission policy is read with GetPolicy.
+    let api = snap.functions.iter().find(|f| f.name == "api").unwrap();
+    assert_eq!(sids(api.policy.as_ref()), strings(&manifest["functions"]["api"]["scopes"][""]));
+    assert!(!snap.gaps.iter().any(|g| g.operation.contains("Policy")), "{:?}", snap.gaps);
+    let path = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(path.path(), &text).unwrap();
+    let out = support::run(&["--snapshot", path.path().to_str().unwrap(), "findings"], "");
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("web functions could not be listed (error)"));
 }
 
 #[test]
@@ -291,17 +373,18 @@ fn live_reads_keep_a_private_cache_that_can_be_listed_and_cleared() {
         assert_eq!(std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777, 0o600);
     }
     let text = std::fs::read_to_string(&files[0]).unwrap();
-    assert!(Snapshot::from_json(&text).unwrap().functions.len() == 9);
+    assert_eq!(Snapshot::from_json(&text).unwrap().functions.len(), 10);
     assert!(!text.contains("sk_live_do-not-leak"), "a secret reached the cache");
     // A targeted question is folded in: one function read again, the others kept.
     assert_eq!(run(&["who-can-invoke", "api"]).status.code(), Some(0));
     let merged = Snapshot::from_json(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
-    assert_eq!(merged.functions.len(), 9);
+    assert_eq!(merged.functions.len(), 10);
+    assert_eq!((merged.web_functions.len(), merged.layers.len()), (3, 1), "a one-function read keeps the rest");
     assert_eq!(merged.event_source_mappings.len(), 2);
     // Listed, then cleared.
     let listed = String::from_utf8_lossy(&run(&["cache", "list"]).stdout).into_owned();
     assert!(
-        listed.contains("123456789012") && listed.contains("us-east-1") && listed.contains("9 functions"),
+        listed.contains("123456789012") && listed.contains("us-east-1") && listed.contains("10 functions"),
         "{listed}"
     );
     let cleared = String::from_utf8_lossy(&run(&["cache", "clear"]).stdout).into_owned();

@@ -116,6 +116,11 @@ fn answer(method: &str, target: &str, body: &str, seen: usize) -> (u16, Vec<(&'s
                 "EventSourceArn": format!("arn:aws:sqs:us-east-1:{ACCOUNT}:q{n}"),
                 "FunctionArn": format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:f{n}")}], "NextMarker": "e2"}))
         }
+        // No layers; an API this stub lacks answers as moto does (a bare 404).
+        (p, _) if p.ends_with("/layers") => json_ok(json!({"Layers": []})),
+        (p, _) if p.starts_with("/2025-03-07/") || p.starts_with("/2026-07-09/") => {
+            (404, vec![("Content-Type", "text/html".to_string())], "<html>Not Found</html>".to_string())
+        }
         _ => (400, vec![], format!("stub has no answer for {method} {target}")),
     }
 }

@@ -30,6 +30,7 @@ const NEEDED: &[&str] = &[
     "sts:GetCallerIdentity",
     "lambda:ListVersionsByFunction",
     "lambda:ListAliases",
+    "lambda:GetResourcePolicy",
     "lambda:GetPolicy",
     "lambda:ListFunctionUrlConfigs",
     "lambda:GetFunctionUrlConfig",

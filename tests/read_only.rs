@@ -40,10 +40,10 @@ const WRITE_VERBS: &[&str] = &[
     "simulate",
 ];
 
-/// `name(` calls made on something called `lambda`, `iam` or `sts` (a client).
+/// `name(` calls made on something called `lambda`, `web`, `iam` or `sts` (a client).
 fn client_calls(text: &str) -> Vec<String> {
     let mut calls = Vec::new();
-    for client in ["lambda.", "iam.", "sts."] {
+    for client in ["lambda.", "web.", "iam.", "sts."] {
         for (i, _) in text.match_indices(client) {
             let before = text[..i].chars().last();
             if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
@@ -142,6 +142,14 @@ fn the_clients_refuse_to_send_a_write() {
         );
         refused(format!("{:?}", c.iam.delete_role().role_name("r").send().await.unwrap_err()), "iam:DeleteRole");
         refused(format!("{:?}", c.iam.put_role_policy().role_name("r").send().await.unwrap_err()), "iam:PutRolePolicy");
+        refused(
+            format!("{:?}", c.web.put_resource_policy().resource_arn("a").policy("{}").send().await.unwrap_err()),
+            "lambda-web:PutResourcePolicy",
+        );
+        refused(
+            format!("{:?}", c.web.delete_web_function().function_name("w").send().await.unwrap_err()),
+            "lambda-web:DeleteWebFunction",
+        );
         assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 0, "a refused write reached the network");
         // A read does go out (and fails here only because the listener hangs up).
         let _ = c.lambda.list_functions().send().await;

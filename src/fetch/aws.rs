@@ -57,7 +57,8 @@ pub fn is_read_only(service: &str, operation: &str) -> bool {
 
 fn operation(cfg: &ConfigBag) -> (String, String) {
     match cfg.load::<Metadata>() {
-        Some(md) => (md.service().to_ascii_lowercase(), md.name().to_string()),
+        // "Lambda Web" is `lambda-web`, as its API is named.
+        Some(md) => (md.service().to_ascii_lowercase().replace(' ', "-"), md.name().to_string()),
         None => ("unknown".into(), "Unknown".into()),
     }
 }
@@ -101,6 +102,8 @@ impl Intercept for Recorder {
 /// The clients one fetch uses, all sharing one configuration, the guard and one call log.
 pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
+    /// Lambda web functions (API `lambda-web`, served by Lambda's own endpoint).
+    pub web: aws_sdk_lambdaweb::Client,
     pub iam: aws_sdk_iam::Client,
     pub sts: aws_sdk_sts::Client,
     pub region: String,
@@ -134,10 +137,12 @@ pub async fn clients(opts: &FetchOptions, events: Option<UnboundedSender<Event>>
     let log = Arc::new(CallLog::default());
     let recorder = Recorder { log: log.clone(), events };
     let lambda = aws_sdk_lambda::config::Builder::from(&sdk).interceptor(recorder.clone()).build();
+    let web = aws_sdk_lambdaweb::config::Builder::from(&sdk).interceptor(recorder.clone()).build();
     let iam = aws_sdk_iam::config::Builder::from(&sdk).interceptor(recorder.clone()).build();
     let sts = aws_sdk_sts::config::Builder::from(&sdk).interceptor(recorder).build();
     Ok(Clients {
         lambda: aws_sdk_lambda::Client::from_conf(lambda),
+        web: aws_sdk_lambdaweb::Client::from_conf(web),
         iam: aws_sdk_iam::Client::from_conf(iam),
         sts: aws_sdk_sts::Client::from_conf(sts),
         region,

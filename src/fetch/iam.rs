@@ -55,10 +55,16 @@ impl Identities {
     }
 }
 
-pub(super) async fn read(ctx: &Arc<Ctx>, functions: &[Function], fallback: Fallback) -> Identities {
+pub(super) async fn read(
+    ctx: &Arc<Ctx>,
+    functions: &[Function],
+    web_roles: &[String],
+    fallback: Fallback,
+) -> Identities {
     let execution: BTreeSet<String> = functions
         .iter()
         .flat_map(|f| std::iter::once(f.role_arn.clone()).chain(f.versions.iter().map(|v| v.role_arn.clone())))
+        .chain(web_roles.iter().cloned())
         .filter(|arn| !arn.is_empty())
         .collect();
     let mut ids = match (super::details::authorization_details(ctx).await, fallback) {

@@ -9,11 +9,9 @@ use aws_sdk_lambda::types::FunctionConfiguration;
 use futures_util::FutureExt;
 
 use super::read::Found;
-use super::scope::file_under_scope;
 use super::{Ctx, Event, Failure};
 use crate::model::{
-    Absent, AbsentKind, Alias, EventSourceMapping, Function, FunctionVersion, GapReason, PolicyText, UrlAuthType,
-    UrlConfig,
+    Absent, AbsentKind, Alias, EventSourceMapping, Function, FunctionVersion, GapReason, UrlAuthType, UrlConfig,
 };
 
 pub(super) const LATEST: &str = "$LATEST";
@@ -204,7 +202,7 @@ pub(super) async fn detail(ctx: &Ctx, mut f: Function) -> Option<Function> {
     scopes.extend(f.aliases.iter().map(|a| Some(a.name.clone())));
     let mut policies = Vec::with_capacity(scopes.len());
     for q in &scopes {
-        match scope_policy(ctx, &f, q.as_deref()).await {
+        match super::scope::scope_policy(ctx, &f, q.as_deref()).await {
             Ok(policy) => policies.push(policy),
             Err(failure) => {
                 gone(&failure, "lambda:GetPolicy");
@@ -267,23 +265,6 @@ async fn aliases(ctx: &Ctx, f: &Function) -> Result<Vec<Alias>, Failure> {
             policy: None,
         })
         .collect())
-}
-
-/// The resource policy of one scope: `None` when it has none, or when it could not be read
-/// (recorded as a gap on that scope's ARN); `Err` when the function no longer exists.
-async fn scope_policy(ctx: &Ctx, f: &Function, qualifier: Option<&str>) -> Result<Option<PolicyText>, Failure> {
-    let scope_arn = match qualifier {
-        Some(q) => format!("{}:{q}", f.arn),
-        None => f.arn.clone(),
-    };
-    let lambda = &ctx.clients.lambda;
-    let send = || lambda.get_policy().function_name(&f.name).set_qualifier(qualifier.map(str::to_string)).send();
-    match ctx.one(&ctx.pace_policy, "lambda:GetPolicy", &scope_arn, send).await {
-        Found::Read(out) => Ok(out.policy().map(|raw| PolicyText::new(file_under_scope(raw, &f.arn, &scope_arn)))),
-        Found::Absent(failure) if failure.function_gone => Err(failure),
-        // "The resource you requested does not exist": this scope has no policy.
-        Found::Absent(_) | Found::Unread => Ok(None),
-    }
 }
 
 /// The function's URLs (on the function and its aliases); `Err` when the function no

@@ -18,6 +18,7 @@ mod pace;
 mod read;
 mod scope;
 mod targeted;
+mod web;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -154,6 +155,9 @@ struct Ctx {
     absent: Mutex<Vec<Absent>>,
     /// Cleared once the server shows it has no `ListFunctionUrlConfigs`.
     url_listing: AtomicBool,
+    /// Cleared once the server shows it has no `GetResourcePolicy` (then `GetPolicy` reads
+    /// each scope's policy).
+    resource_policy_api: AtomicBool,
     deadline: Instant,
     max_time: Duration,
     stats: Stats,
@@ -212,8 +216,12 @@ pub async fn fetch_with_priority(
     snap.functions = lambda::details(&ctx, functions, priority).await;
     ctx.emit(Event::Phase("listing event source mappings"));
     snap.event_source_mappings = lambda::mappings(&ctx).await;
+    ctx.emit(Event::Phase("reading web functions and layers"));
+    (snap.web_functions, snap.layers) = tokio::join!(web::web_functions(&ctx), web::layers(&ctx));
     ctx.emit(Event::Phase("reading roles and policies"));
-    let identities = iam::read(&ctx, &snap.functions, iam::Fallback::EveryEntity).await;
+    let web_roles: Vec<String> =
+        snap.web_functions.iter().flat_map(|w| w.revisions.iter().filter_map(|r| r.role_arn.clone())).collect();
+    let identities = iam::read(&ctx, &snap.functions, &web_roles, iam::Fallback::EveryEntity).await;
     identities.into(&mut snap);
     finish(&ctx, snap, start)
 }
@@ -234,7 +242,7 @@ pub async fn function(
     snap.event_source_mappings = targeted::mappings(&ctx, &f).await;
     snap.functions = vec![f];
     ctx.emit(Event::Phase("reading roles and policies"));
-    let identities = iam::read(&ctx, &snap.functions, iam::Fallback::ExecutionRoles).await;
+    let identities = iam::read(&ctx, &snap.functions, &[], iam::Fallback::ExecutionRoles).await;
     identities.into(&mut snap);
     finish(&ctx, snap, start)
 }
@@ -264,6 +272,7 @@ async fn begin(
         gaps: Mutex::new(Vec::new()),
         absent: Mutex::new(Vec::new()),
         url_listing: AtomicBool::new(true),
+        resource_policy_api: AtomicBool::new(true),
         deadline: start + opts.max_time,
         max_time: opts.max_time,
         stats: Stats {

@@ -1,8 +1,58 @@
-//! Filing a resource policy under the scope it belongs to. AWS returns each scope's own
-//! document; some servers return one merged document for every qualifier, whose statements
-//! still name their qualifier in `Resource`. Pure text in, text out.
+//! Reading one scope's resource policy (`GetResourcePolicy`, or `GetPolicy` where the
+//! server lacks it) and filing it under the scope it belongs to. AWS returns each scope's
+//! own document; some servers return one merged document for every qualifier, whose
+//! statements still name their qualifier in `Resource`.
+
+use std::sync::atomic::Ordering;
 
 use serde_json::{Value, json};
+
+use super::Ctx;
+use super::classify::Failure;
+use super::read::Found;
+use crate::model::{Function, GapReason, PolicyText};
+
+/// The resource policy of one scope: `None` when it has none, or when it could not be read
+/// (recorded as a gap on that scope's ARN); `Err` when the function no longer exists.
+pub(super) async fn scope_policy(
+    ctx: &Ctx,
+    f: &Function,
+    qualifier: Option<&str>,
+) -> Result<Option<PolicyText>, Failure> {
+    let scope_arn = match qualifier {
+        Some(q) => format!("{}:{q}", f.arn),
+        None => f.arn.clone(),
+    };
+    let lambda = &ctx.clients.lambda;
+    // GetResourcePolicy returns the document as PutResourcePolicy stored it (any IAM
+    // statement, Deny included); servers without it fall back to GetPolicy for good.
+    if ctx.resource_policy_api.load(Ordering::Relaxed) {
+        let send = || lambda.get_resource_policy().resource_arn(&scope_arn).send();
+        match ctx.call(&ctx.pace_policy, send).await {
+            Ok(out) => {
+                return Ok(out.policy().map(|raw| PolicyText::new(file_under_scope(raw, &f.arn, &scope_arn))));
+            }
+            // Not served here, or not allowed to this caller: GetPolicy reads the same store.
+            Err(failure) if failure.unsupported || failure.reason == GapReason::AccessDenied => {
+                ctx.resource_policy_api.store(false, Ordering::Relaxed);
+            }
+            Err(failure) if failure.function_gone => return Err(failure),
+            // "The resource you requested does not exist": this scope has no policy.
+            Err(failure) if failure.reason == GapReason::NotFound => return Ok(None),
+            Err(failure) => {
+                ctx.gap("lambda:GetResourcePolicy", &scope_arn, &failure);
+                return Ok(None);
+            }
+        }
+    }
+    let send = || lambda.get_policy().function_name(&f.name).set_qualifier(qualifier.map(str::to_string)).send();
+    match ctx.one(&ctx.pace_policy, "lambda:GetPolicy", &scope_arn, send).await {
+        Found::Read(out) => Ok(out.policy().map(|raw| PolicyText::new(file_under_scope(raw, &f.arn, &scope_arn)))),
+        Found::Absent(failure) if failure.function_gone => Err(failure),
+        // "The resource you requested does not exist": this scope has no policy.
+        Found::Absent(_) | Found::Unread => Ok(None),
+    }
+}
 
 /// Keeps the statements that belong to this scope. AWS returns each scope's own document;
 /// some servers return one merged document for every qualifier, whose statements still
@@ -10,7 +60,7 @@ use serde_json::{Value, json};
 /// function exactly is dropped here. Also moves a top-level `FunctionUrlAuthType` (as
 /// those servers write it) under `Condition`, where AWS puts it. Text that needs neither
 /// change is kept byte for byte.
-pub(super) fn file_under_scope(raw: &str, function_arn: &str, scope_arn: &str) -> String {
+fn file_under_scope(raw: &str, function_arn: &str, scope_arn: &str) -> String {
     let Ok(mut doc) = serde_json::from_str::<Value>(raw) else {
         return raw.to_string();
     };

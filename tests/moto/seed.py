@@ -147,6 +147,53 @@ def seed_bulk(lam, roles, m, count):
         fns[name] = entry
 
 
+def stub(endpoint, path, value):
+    """Loads data into the stub of the APIs moto lacks (tests/moto/stub.py)."""
+    req = urllib.request.Request(f"{endpoint}/stub-api/{path}", data=json.dumps(value).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req).read()
+
+
+def seed_ways(endpoint, lam, roles, m):
+    """Layers with policies (moto), a full JSON resource policy with a Deny and three web
+    functions (the stub), enough of each to page through."""
+    layers = {}
+    for v, principal in ((1, "111122223333"), (2, "*")):
+        out = lam.publish_layer_version(LayerName="common", Content={"ZipFile": code()},
+                                        CompatibleRuntimes=["python3.12"], Description=f"common v{v}")
+        lam.add_layer_version_permission(LayerName="common", VersionNumber=out["Version"], StatementId=f"use-{v}",
+                                         Action="lambda:GetLayerVersion", Principal=principal)
+        layers[out["LayerVersionArn"]] = principal
+    m["layers"] = layers
+    arn = lam.create_function(FunctionName="vpc-only", Runtime="python3.12", Role=roles["exec-a"],
+                              Handler="index.handler", Code={"ZipFile": code()})["FunctionArn"]
+    stub(endpoint, "resource-policies", {arn: doc(
+        {"Sid": "AnyCaller", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction", "Resource": arn},
+        {"Sid": "DenyOutsideVpc", "Effect": "Deny", "Principal": "*", "Action": "lambda:*", "Resource": arn,
+         "Condition": {"StringNotEquals": {"aws:SourceVpc": "vpc-0a1b2c3d"}}})})
+    m["functions"]["vpc-only"] = {"arn": arn, "role": roles["exec-a"], "versions": [], "aliases": {},
+                                  "scopes": {"": ["AnyCaller", "DenyOutsideVpc"]}}
+    web_arn = lambda name: f"arn:aws:lambda:{REGION}:{ACCOUNT}:web-function/{name}"
+    admin = f"{web_arn('shop')}/endpoint/admin"
+    web = [
+        {"name": "shop", "arn": web_arn("shop"),
+         "endpoints": [{"name": "public", "authType": "ApplicationManaged", "weights": {"1": 100}},
+                       {"name": "admin", "authType": "IamAuth", "weights": {"1": 50, "2": 50}}],
+         "revisions": {"1": {"role": roles["exec-a"], "env": {"SESSION_SECRET": SECRET}}, "2": {"role": roles["exec-b"]}},
+         "policy": doc({"Sid": "PartnerAdmin", "Effect": "Allow", "Principal": {"AWS": "111122223333"},
+                        "Action": "lambda:InvokeWebFunctionEndpoint", "Resource": admin})},
+        {"name": "intranet", "arn": web_arn("intranet"),
+         "endpoints": [{"name": "app", "authType": "IamAuth", "weights": {"1": 100}}],
+         "revisions": {"1": {"role": roles["exec-a"]}}, "policy": None},
+        {"name": "batch-web", "arn": web_arn("batch-web"),
+         "endpoints": [{"name": f"e{i}", "authType": "IamAuth", "weights": {"1": 100}} for i in range(1, 4)],
+         "revisions": {"1": {"role": roles["exec-b"]}}, "policy": None},
+    ]
+    stub(endpoint, "web-functions", web)
+    m["web_functions"] = {w["name"]: {"endpoints": {e["name"]: e["authType"] for e in w["endpoints"]},
+                                      "roles": sorted({r["role"] for r in w["revisions"].values()})} for w in web}
+
+
 def seed_users(iam, m):
     users = {}
     for name, policy in (("auditor", "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess"), ("nobody", None)):
@@ -166,6 +213,7 @@ def main():
     seed_lambda(lam, sqs, roles, m)
     if "--bulk" in sys.argv:
         seed_bulk(lam, roles, m, int(sys.argv[sys.argv.index("--bulk") + 1]))
+    seed_ways(endpoint, lam, roles, m)
     iam.delete_role(RoleName="exec-gone")
     if "--with-users" in sys.argv:
         seed_users(iam, m)

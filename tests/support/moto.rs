@@ -1,5 +1,6 @@
 //! A private moto server for one test: started from the project's own virtualenv (which
-//! `.ci/run` installs) on a free 127.0.0.1 port, seeded by `tests/moto/seed.py`, killed
+//! `.ci/run` installs) on a free 127.0.0.1 port with the stub of the Lambda APIs moto lacks
+//! beside it (`tests/moto/stub.py`), seeded by `tests/moto/seed.py`, killed
 //! when dropped. Without moto a test is skipped with a message, except under `CI=true`,
 //! where a missing server is a failure.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
@@ -40,7 +41,17 @@ pub struct Moto {
 
 impl Moto {
     /// Starts a server, or returns `None` (after saying why) when moto is not installed.
+    /// The stub of the Lambda APIs moto lacks (`tests/moto/stub.py`) answers beside it.
     pub fn start(test: &str) -> Option<Moto> {
+        Moto::launch(test, true)
+    }
+
+    /// moto alone: the web functions API and `GetResourcePolicy` answer a bare 404.
+    pub fn start_without_stub(test: &str) -> Option<Moto> {
+        Moto::launch(test, false)
+    }
+
+    fn launch(test: &str, stub: bool) -> Option<Moto> {
         let Some(python) = python() else {
             let ci = std::env::var("CI").is_ok_and(|v| v == "true");
             assert!(
@@ -55,6 +66,7 @@ impl Moto {
             .arg(root().join("tests/moto/server.py"))
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+            .env("LAMBDASCOPE_STUB_WEB", if stub { "on" } else { "off" })
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -1,5 +1,5 @@
 //! A fault-injecting proxy in front of moto, on 127.0.0.1 only: it enforces AWS's quota
-//! classes (Lambda `GetPolicy`, the other Lambda calls, IAM) with token buckets, answering
+//! classes (Lambda `GetPolicy` and `GetResourcePolicy`, the other Lambda calls, IAM) with token buckets, answering
 //! over-quota requests as AWS does (Lambda 429 `TooManyRequestsException`, IAM 400
 //! `Throttling`), and injects 5xx answers, dropped connections and slow answers at seeded
 //! rates. STS calls pass untouched. Test and bench code only.
@@ -245,7 +245,8 @@ fn class_of(request: &Request) -> Class {
         let body = String::from_utf8_lossy(&request.body);
         return if body.contains("Version=2010-05-08") { Class::Iam } else { Class::Other };
     }
-    if request.method == "GET" && path.starts_with("/2015-03-31/functions/") && path.ends_with("/policy") {
+    let function_policy = path.starts_with("/2015-03-31/functions/") && path.ends_with("/policy");
+    if request.method == "GET" && (function_policy || path.starts_with("/2026-07-09/resource-policy/")) {
         return Class::LambdaPolicy;
     }
     Class::Lambda
