@@ -26,7 +26,42 @@ const names = read("data/serviceNames.json");
 const levels = { List: "L", Read: "R", Write: "W", "Permissions management": "P", Tagging: "T" };
 const clean = (s) => String(s).replace(/[\t\n]/g, " ");
 
-const lines = [`V\t${version}`];
+// Actions and resource types AWS has documented since the package's last release, added
+// until the package carries them (each is dropped once it does). Lambda web functions
+// (November 2026): the `lambda-web` API signs as `lambda`, so its operations are `lambda:`
+// actions; `InvokeWebFunctionEndpoint` on `web-function/NAME/endpoint/ENDPOINT` is the one
+// the AWS managed policy AWSLambdaInvokeWebFunctionEndpointAccess grants. The others are
+// the API's operations (aws-sdk-lambdaweb 1.7.0).
+const SUPPLEMENT = {
+  lambda: {
+    resourceTypes: [
+      { key: "web-function", arn: "arn:${Partition}:lambda:${Region}:${Account}:web-function/${WebFunctionName}" },
+      {
+        key: "web-function endpoint",
+        arn: "arn:${Partition}:lambda:${Region}:${Account}:web-function/${WebFunctionName}/endpoint/${EndpointName}",
+      },
+    ],
+    actions: [
+      ["InvokeWebFunctionEndpoint", "Write", ["web-function endpoint"]],
+      ["ListWebFunctions", "List", []],
+      ["ListWebFunctionEndpoints", "List", ["web-function"]],
+      ["ListWebFunctionRevisions", "List", ["web-function"]],
+      ["GetWebFunction", "Read", ["web-function"]],
+      ["GetWebFunctionEndpoint", "Read", ["web-function endpoint"]],
+      ["GetWebFunctionRevision", "Read", ["web-function"]],
+      ["GetWebAccountSettings", "Read", []],
+      ["CreateWebFunction", "Write", ["web-function"]],
+      ["CreateWebFunctionEndpoint", "Write", ["web-function"]],
+      ["CreateWebFunctionRevision", "Write", ["web-function"]],
+      ["UpdateWebFunctionEndpoint", "Write", ["web-function endpoint"]],
+      ["DeleteWebFunction", "Write", ["web-function"]],
+      ["DeleteWebFunctionEndpoint", "Write", ["web-function endpoint"]],
+      ["DeleteWebFunctionRevision", "Write", ["web-function"]],
+    ].map(([name, accessLevel, rts]) => ({ name, accessLevel, resourceTypes: rts.map((n) => ({ name: n })) })),
+  },
+};
+
+const lines = [`V\t${version}+web-functions`];
 const services = readdirSync(join(pkg, "data/actions")).map((f) => f.replace(/\.json$/, "")).sort();
 for (const service of services) {
   lines.push(`S\t${service}\t${clean(names[service] ?? service)}`);
@@ -34,10 +69,17 @@ for (const service of services) {
   try {
     types = read(`data/resourceTypes/${service}.json`);
   } catch {}
+  const extra = SUPPLEMENT[service] ?? { resourceTypes: [], actions: [] };
+  for (const t of extra.resourceTypes) {
+    if (!Object.values(types).some((k) => k.key === t.key)) types[t.key] = t;
+  }
   for (const t of Object.values(types).sort((a, b) => a.key.localeCompare(b.key))) {
     lines.push(`R\t${service}\t${clean(t.key)}\t${clean(t.arn)}`);
   }
   const actions = read(`data/actions/${service}.json`);
+  for (const a of extra.actions) {
+    if (!Object.values(actions).some((x) => x.name === a.name)) actions[a.name] = a;
+  }
   for (const a of Object.values(actions).sort((x, y) => x.name.localeCompare(y.name))) {
     // Some actions list two levels ("Tagging, Write"); the first is the more specific.
     const level = levels[String(a.accessLevel).split(",")[0].trim()];

@@ -228,6 +228,17 @@ mod tests {
     }
 
     #[test]
+    fn knows_the_web_functions_api() {
+        let c = Catalog::embedded();
+        assert!(c.version.ends_with("+web-functions"), "{}", c.version);
+        let invoke = c.find("lambda:InvokeWebFunctionEndpoint").expect("InvokeWebFunctionEndpoint");
+        assert_eq!(c.actions[invoke].level, AccessLevel::Write);
+        let invokes = c.matching("lambda:Invoke*");
+        assert!(invokes.contains(invoke), "lambda:Invoke* covers web endpoints");
+        assert!(c.find("lambda:ListWebFunctions").is_some() && c.find("lambda:GetWebFunctionRevision").is_some());
+    }
+
+    #[test]
     fn expands_wildcards_and_not_action() {
         let c = Catalog::embedded();
         let gets = c.matching("s3:Get*");
