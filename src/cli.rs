@@ -137,16 +137,21 @@ pub enum Command {
     /// qualifier every scope is covered (the function, each alias, each version: each has
     /// its own resource policy). On a live account only this function, its roles and the
     /// account's principals are read (about a dozen calls); --full reads everything.
+    ///
+    /// It also answers for a web function (NAME, NAME:ENDPOINT or its ARN: per endpoint,
+    /// by AuthType) and for a layer (NAME, NAME:VERSION or its ARN: who can use each
+    /// version). A bare name is a function's first, then a web function's, then a layer's.
     WhoCanInvoke {
-        /// The function (name, name:qualifier or ARN).
+        /// The function, web function or layer (name, name:qualifier or ARN).
         function: String,
     },
     /// What a function can reach: its execution role's permissions after denies and the
-    /// permission boundary, by service and access level. On a live account only this
-    /// function and its roles are read; --full reads everything.
+    /// permission boundary, by service and access level; for a web function, each serving
+    /// revision's role. On a live account only this function and its roles are read;
+    /// --full reads everything.
     Reach {
-        /// The function (name, name:qualifier or ARN); a version uses the role it was
-        /// published with.
+        /// The function or web function (name, name:qualifier or ARN); a version uses the
+        /// role it was published with.
         function: String,
         /// List every allowed action, not only the first few of each access level.
         #[arg(long)]
