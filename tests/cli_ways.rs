@@ -107,3 +107,54 @@ fn findings_cover_web_functions_layers_and_full_policies() {
     let (_, out, _) = text(&["who-can-invoke", "pricing-internal"]);
     assert!(out.contains("unless StringNotEquals aws:SourceVpc vpc-0a1b2c3d4e5f60718"), "{out}");
 }
+
+#[test]
+fn can_decides_web_endpoints_by_auth_type_and_layers_by_their_policy() {
+    let endpoint = |e: &str| format!("arn:aws:lambda:us-east-1:123456789012:web-function/storefront-web/endpoint/{e}");
+    let can = |principal: &str, action: &str, resource: &str| -> (Option<i32>, Value) {
+        let (code, out, err) = text(&["can", principal, action, resource, "--format", "json"]);
+        (code, serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}{err}")))
+    };
+    let stranger = "arn:aws:iam::999999999999:role/x";
+    // ApplicationManaged: no policy decides; everyone reaches the code.
+    let (code, v) = can(stranger, "lambda:InvokeWebFunctionEndpoint", &endpoint("shop"));
+    assert_eq!((code, v["decision"].as_str()), (Some(0), Some("allowed")), "{v}");
+    assert!(v["reasons"][0].as_str().unwrap().contains("ApplicationManaged"), "{v}");
+    // IamAuth: a stranger the policy does not name is denied; the partner depends on its own account.
+    let (_, v) = can(stranger, "lambda:InvokeWebFunctionEndpoint", &endpoint("admin"));
+    assert_eq!(v["decision"], "implicit_deny", "{v}");
+    let (code, v) =
+        can("arn:aws:iam::444455556666:role/partner-admin", "lambda:InvokeWebFunctionEndpoint", &endpoint("admin"));
+    assert_eq!((code, v["decision"].as_str()), (Some(4), Some("unknown")), "{v}");
+    let (_, v) =
+        can("arn:aws:iam::123456789012:role/ops-admin-role", "lambda:InvokeWebFunctionEndpoint", &endpoint("admin"));
+    assert_eq!(v["decision"], "allowed", "{v}");
+    // A layer version with no policy is this account's only; the public one lets others use it.
+    let layer = |name: &str| format!("arn:aws:lambda:us-east-1:123456789012:layer:{name}");
+    let (_, v) = can(stranger, "lambda:GetLayerVersion", &layer("app-common:13"));
+    assert_eq!(v["decision"], "implicit_deny", "{v}");
+    let (_, v) = can(stranger, "lambda:GetLayerVersion", &layer("pdf-render:3"));
+    assert_eq!(v["decision"], "unknown", "the stranger's own account must allow it too: {v}");
+}
+
+#[test]
+fn diff_shows_an_endpoint_closed_and_a_layer_made_private() {
+    let mut snap = lambdascope::model::Snapshot::from_json(lambdascope::demo::JSON).unwrap();
+    let shop = snap.web_functions[0].endpoints.iter_mut().find(|e| e.name == "shop").unwrap();
+    shop.auth_type = lambdascope::model::WebAuthType::IamAuth;
+    let pdf = snap.layers.iter_mut().find(|l| l.name == "pdf-render").unwrap();
+    pdf.versions[0].policy = None;
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old.json"), dir.path().join("new.json"));
+    std::fs::write(&old, lambdascope::demo::JSON).unwrap();
+    std::fs::write(&new, snap.to_json()).unwrap();
+    let out = run(&["diff", old.to_str().unwrap(), new.to_str().unwrap()], "");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("- web function storefront-web:shop: * via web-endpoint (allowed)"), "{text}");
+    assert!(
+        text.contains("+ web function storefront-web:shop: IAM-authenticated callers via web-endpoint (conditional)"),
+        "{text}"
+    );
+    assert!(text.contains("- layer pdf-render:3: * via resource-policy (allowed, statement public)"), "{text}");
+    assert!(text.contains("public-web-endpoint") && text.contains("public-layer"), "resolved findings: {text}");
+}

@@ -49,6 +49,11 @@ fn text(d: &Diff, unread: usize) -> String {
     section("Functions removed", d.functions_removed.clone());
     let grant = |sign: &str, g: &graph::GrantChange| {
         let at = g.qualifier.as_ref().map_or(g.function.clone(), |q| format!("{}:{q}", g.function));
+        let at = match g.subject {
+            graph::Subject::Function => at,
+            graph::Subject::WebFunction => format!("web function {at}"),
+            graph::Subject::Layer => format!("layer {at}"),
+        };
         format!(
             "{sign} {at}: {} via {} ({}{})",
             g.principal,

@@ -84,6 +84,9 @@ impl Graph {
 
     pub fn can(&self, principal: &str, action: &str, resource: &str, context: Context) -> Result<CanAnswer, String> {
         let caller = Caller::parse(principal)?;
+        if let Some(answer) = self.application_managed(principal, action, resource) {
+            return Ok(answer);
+        }
         let ctx = policy::with_request_keys(context, &caller, resource);
         let mut unknown = Vec::new();
         let mut unread = Vec::new();
@@ -201,7 +204,7 @@ impl Graph {
     ) -> (Option<&policy::Policy>, bool) {
         let is_function = arn::split(resource).is_some_and(|p| p[2] == "lambda" && p[5].starts_with("function:"));
         if !is_function {
-            return (None, false);
+            return self.other_lambda_policy(resource, unread, unknown);
         }
         let Ok(target) = self.lookup(resource) else {
             match self.gap(&["lambda:ListFunctions"], "*") {
@@ -222,6 +225,74 @@ impl Graph {
             Some(Ok(p)) => (Some(p), true),
             // Counted in `scope_policy_unread` above.
             Some(Err(_)) => (None, false),
+            None => (None, true),
+        }
+    }
+
+    /// Invoking an `ApplicationManaged` web endpoint: Lambda authorises nothing, so no
+    /// policy decides and everyone is let in.
+    fn application_managed(&self, principal: &str, action: &str, resource: &str) -> Option<CanAnswer> {
+        if !action.eq_ignore_ascii_case(super::INVOKE_WEB) {
+            return None;
+        }
+        let e = self.web_functions().iter().flat_map(|w| &w.endpoints).find(|e| e.arn == resource)?;
+        (e.auth_type == crate::model::WebAuthType::ApplicationManaged).then(|| CanAnswer {
+            principal: principal.into(),
+            action: action.into(),
+            resource: resource.into(),
+            decision: "allowed".into(),
+            deciding: Vec::new(),
+            reasons: vec![format!(
+                "endpoint {} has AuthType ApplicationManaged: Lambda authorises nothing, so every caller reaches the code \
+                 (only the code itself can refuse)",
+                e.name
+            )],
+            unread: Vec::new(),
+            unknown: vec!["what the web function's own code checks: unknown (code is not read)".into()],
+        })
+    }
+
+    /// The resource policy of a web function (for one of its endpoints) or of a layer
+    /// version in this snapshot; `true` when it is known.
+    fn other_lambda_policy(
+        &self,
+        resource: &str,
+        unread: &mut Vec<String>,
+        unknown: &mut Vec<String>,
+    ) -> (Option<&policy::Policy>, bool) {
+        let (policy, missing) = match self.find(resource) {
+            Ok(super::Named::Web { index, .. }) if resource.contains(":web-function/") => {
+                let w = &self.web_functions()[index];
+                (w.policy.as_ref(), self.web_unread(w))
+            }
+            Ok(super::Named::Layer { index, version: Some(v) }) if resource.contains(":layer:") => {
+                let l = &self.layers()[index];
+                let version = l.versions.iter().find(|x| x.version == v);
+                let missing = version
+                    .map(|x| {
+                        self.unread_where(|g| g.operation == "lambda:GetLayerVersionPolicy" && g.resource == x.arn)
+                    })
+                    .unwrap_or_default();
+                (version.and_then(|x| x.policy.as_ref()), missing)
+            }
+            _ => {
+                let lambda = arn::split(resource).is_some_and(|p| p[2] == "lambda");
+                if lambda && (resource.contains(":web-function/") || resource.contains(":layer:")) {
+                    unknown.push(format!("{resource} is not in this snapshot"));
+                }
+                return (None, false);
+            }
+        };
+        if !missing.is_empty() {
+            unread.extend(missing);
+            return (None, false);
+        }
+        match policy.map(|t| &t.parsed) {
+            Some(Ok(p)) => (Some(p), true),
+            Some(Err(e)) => {
+                unread.push(format!("the policy of {resource} could not be parsed ({e})"));
+                (None, false)
+            }
             None => (None, true),
         }
     }

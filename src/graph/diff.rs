@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::findings::Finding;
+use super::findings::{Finding, Subject};
 use super::invoke::{Grant, Path, Verdict};
 use super::lookup::Target;
 use super::{Graph, Reach};
@@ -14,6 +14,8 @@ use crate::catalog::Catalog;
 /// One grant, as compared between snapshots.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct GrantChange {
+    /// What is invoked (or used): a function, a web function or a layer.
+    pub subject: Subject,
     pub function: String,
     pub qualifier: Option<String>,
     pub principal: String,
@@ -56,17 +58,34 @@ impl Diff {
     }
 }
 
+fn change(subject: Subject, name: &str, gr: &Grant) -> GrantChange {
+    GrantChange {
+        subject,
+        function: name.to_string(),
+        qualifier: gr.qualifier.clone(),
+        principal: gr.principal.clone(),
+        path: gr.path,
+        decision: gr.decision,
+        statement_id: gr.statement_id.clone(),
+    }
+}
+
 fn grants(g: &Graph) -> BTreeSet<GrantChange> {
     let mut out = BTreeSet::new();
     for (i, f) in g.functions().iter().enumerate() {
-        out.extend(g.direct_grants(i).iter().map(|gr: &Grant| GrantChange {
-            function: f.name.clone(),
-            qualifier: gr.qualifier.clone(),
-            principal: gr.principal.clone(),
-            path: gr.path,
-            decision: gr.decision,
-            statement_id: gr.statement_id.clone(),
-        }));
+        out.extend(g.direct_grants(i).iter().map(|gr| change(Subject::Function, &f.name, gr)));
+    }
+    // Web endpoints and layer versions: their policy grants and open endpoints (identity
+    // callers are left out, as for functions).
+    for (i, w) in g.web_functions().iter().enumerate() {
+        let answer = g.who_can_invoke_web(i, None);
+        let direct = answer.grants.iter().filter(|gr| gr.path != Path::IdentityPolicy);
+        out.extend(direct.map(|gr| change(Subject::WebFunction, &w.name, gr)));
+    }
+    for (i, l) in g.layers().iter().enumerate() {
+        let answer = g.who_can_use_layer(i, None);
+        let direct = answer.grants.iter().filter(|gr| gr.path != Path::IdentityPolicy);
+        out.extend(direct.map(|gr| change(Subject::Layer, &l.name, gr)));
     }
     out
 }
