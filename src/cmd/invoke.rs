@@ -60,14 +60,8 @@ fn grouped(question: &str, answer: &Invokers, groups: Vec<(String, String)>) -> 
         ));
     }
     for (qualifier, label) in groups {
-        out.push_str(&format!("\n{}\n", sanitize(&label)));
-        let grants: Vec<&Grant> = answer.grants.iter().filter(|g| g.qualifier.as_deref() == Some(&qualifier)).collect();
-        if grants.is_empty() {
-            out.push_str(&format!("  {}\n", none_phrase("no grants", answer.unread.len())));
-        }
-        for g in grants {
-            out.push_str(&grant_lines(g));
-        }
+        let grants = answer.grants.iter().filter(|g| g.qualifier.as_deref() == Some(&qualifier)).collect();
+        out.push_str(&group_lines(&label, grants, answer.unread.len()));
     }
     out.push_str(&unknown_section(&answer.unread, &answer.unknown));
     out
@@ -88,16 +82,22 @@ fn text(graph: &Graph, function: usize, only: Option<&crate::model::Scope>, answ
         if only.is_some_and(|o| *o != scope) {
             continue;
         }
-        out.push_str(&format!("\n{}\n", sanitize(&label)));
-        let grants: Vec<&Grant> = answer.grants.iter().filter(|g| g.scope == scope).collect();
-        if grants.is_empty() {
-            out.push_str(&format!("  {}\n", none_phrase("no grants", answer.unread.len())));
-        }
-        for g in grants {
-            out.push_str(&grant_lines(g));
-        }
+        let grants = answer.grants.iter().filter(|g| g.scope == scope).collect();
+        out.push_str(&group_lines(&label, grants, answer.unread.len()));
     }
     out.push_str(&unknown_section(&answer.unread, &answer.unknown));
+    out
+}
+
+/// One scope, endpoint or layer version: its label, then its grants (or "no grants").
+fn group_lines(label: &str, grants: Vec<&Grant>, unread: usize) -> String {
+    let mut out = format!("\n{}\n", sanitize(label));
+    if grants.is_empty() {
+        out.push_str(&format!("  {}\n", none_phrase("no grants", unread)));
+    }
+    for g in grants {
+        out.push_str(&grant_lines(g));
+    }
     out
 }
 

@@ -1,7 +1,7 @@
 //! What each screen lists, as rows of styled text with what Enter does on them. Every row
 //! is built from `graph` answers; every string from AWS is sanitised here, once.
 
-use crate::graph::{Finding, Graph, Path, Severity, Verdict, invoke_scopes};
+use crate::graph::{Finding, Grant, Graph, Path, Severity, Verdict, invoke_scopes};
 use crate::model::Scope;
 use crate::text::sanitize;
 
@@ -163,6 +163,26 @@ pub fn severity_label(s: Option<Severity>) -> String {
     }
 }
 
+/// One grant as a row's spans: verdict, principal, path, where it lives, its first condition.
+pub fn grant_spans(g: &Grant, indent: &str) -> Vec<(String, Tone)> {
+    let (mark, tone) = verdict_mark(g.decision);
+    let detail = match g.path {
+        Path::EventSource | Path::FunctionUrl => g.source.clone(),
+        _ => g.statement_id.clone().map(|st| format!("statement {st}")).unwrap_or_default(),
+    };
+    let mut spans = vec![
+        (format!("{indent}{mark} "), tone),
+        (format!("{:<12}", g.decision.label()), tone),
+        (format!("{:<44} ", s(&g.principal)), Tone::Normal),
+        (format!("{:<16}", g.path.label()), Tone::Dim),
+        (s(&detail), Tone::Dim),
+    ];
+    if let Some(c) = g.conditions.first() {
+        spans.push((format!("  {}", s(c)), Tone::Warn));
+    }
+    spans
+}
+
 pub fn verdict_mark(v: Verdict) -> (&'static str, Tone) {
     match v {
         Verdict::Allowed => ("✔", Tone::Good),
@@ -215,21 +235,7 @@ pub fn invoker_rows(graph: &Graph, function: usize) -> Vec<Row> {
             out.push(Row::plain(format!("    {none}"), if answer.unread.is_empty() { Tone::Dim } else { Tone::Warn }));
         }
         for g in grants {
-            let (mark, tone) = verdict_mark(g.decision);
-            let detail = match g.path {
-                Path::EventSource | Path::FunctionUrl => g.source.clone(),
-                _ => g.statement_id.clone().map(|st| format!("statement {st}")).unwrap_or_default(),
-            };
-            let mut spans = vec![
-                (format!("  {mark} "), tone),
-                (format!("{:<12}", g.decision.label()), tone),
-                (format!("{:<44} ", s(&g.principal)), Tone::Normal),
-                (format!("{:<16}", g.path.label()), Tone::Dim),
-                (s(&detail), Tone::Dim),
-            ];
-            if let Some(c) = g.conditions.first() {
-                spans.push((format!("  {}", s(c)), Tone::Warn));
-            }
+            let spans = grant_spans(g, "  ");
             let statement = (g.path == Path::ResourcePolicy || g.path == Path::FunctionUrl)
                 .then(|| g.statement_id.clone())
                 .flatten();

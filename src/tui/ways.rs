@@ -2,7 +2,7 @@
 //! can invoke them and the revisions (with their roles) that serve them, then each layer's
 //! versions with who can use them.
 
-use super::rows::{Row, Target, Tone, unknown_rows, verdict_mark};
+use super::rows::{Row, Target, Tone, grant_spans, unknown_rows};
 use crate::graph::{Grant, Graph};
 use crate::text::sanitize;
 
@@ -11,19 +11,11 @@ fn s(text: &str) -> String {
 }
 
 fn grant_row(g: &Grant) -> Row {
-    let (mark, tone) = verdict_mark(g.decision);
-    let detail = g.statement_id.as_ref().map(|st| format!("statement {st}")).unwrap_or_default();
-    let mut spans = vec![
-        (format!("      {mark} "), tone),
-        (format!("{:<12}", g.decision.label()), tone),
-        (format!("{:<44} ", s(&g.principal)), Tone::Normal),
-        (format!("{:<16}", g.path.label()), Tone::Dim),
-        (s(&detail), Tone::Dim),
-    ];
-    if let Some(c) = g.conditions.first() {
-        spans.push((format!("  {}", s(c)), Tone::Warn));
+    Row {
+        spans: grant_spans(g, "      "),
+        target: Target::Principal(g.principal.clone()),
+        arn: Some(g.principal.clone()),
     }
-    Row { spans, target: Target::Principal(g.principal.clone()), arn: Some(g.principal.clone()) }
 }
 
 pub fn ways_rows(graph: &Graph) -> Vec<Row> {
