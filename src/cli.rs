@@ -128,6 +128,19 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Join snapshots of different accounts and regions into one, as one fetch of them all
+    /// would read them (for example parts read by separate jobs, one per account and region).
+    ///
+    /// Each part is checked as it loads; an account and region in two parts is refused.
+    /// The first part's account and region are the merged snapshot's own.
+    Merge {
+        /// The part snapshots (at least one).
+        #[arg(required = true, value_name = "PART")]
+        parts: Vec<PathBuf>,
+        /// Where to write the merged snapshot (default: standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Print what the loaded account holds: functions, versions, aliases, policies, gaps.
     /// On a live account it reads the whole account.
     Summary,

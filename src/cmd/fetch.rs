@@ -136,3 +136,18 @@ fn report(fetched: &Fetched, output: Option<&Path>) -> String {
     }
     out
 }
+
+/// `lambdascope merge`: join part snapshots into one.
+pub fn merge(parts: &[std::path::PathBuf], output: Option<&Path>) -> Result<Outcome> {
+    let mut loaded = Vec::with_capacity(parts.len());
+    for p in parts {
+        loaded.push(crate::source::load_file(p)?);
+    }
+    let merged = crate::model::merge(loaded).context("cannot merge")?;
+    let json = merged.to_json();
+    match output {
+        Some(path) => write_private(path, &json)?,
+        None => emit(&json)?,
+    }
+    Ok(if merged.gaps.is_empty() { Outcome::Success } else { Outcome::PartialSnapshot })
+}

@@ -20,7 +20,7 @@ use crate::cli::{Command, Global};
 use crate::model::{Snapshot, SnapshotSource};
 use crate::source::Source;
 
-pub use fetch::run as fetch;
+pub use fetch::{merge, run as fetch};
 pub use simulate::run as simulate;
 pub use summary::run as summary;
 
@@ -39,6 +39,7 @@ pub fn run(command: &Command, global: &Global) -> Result<Outcome> {
         Command::WhoCanReach { action, resource } => reach::run_reverse(global, action, resource),
         Command::Simulate { file } => simulate(file, global.format),
         Command::Cache { action } => cache::run(global, action),
+        Command::Merge { parts, output } => merge(parts, output.as_deref()),
     }
 }
 

@@ -95,6 +95,29 @@ fn text_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
     for (label, value) in rows {
         out.push_str(&format!("{label:<23} {}\n", sanitize(&value)));
     }
+    if !s.parts.is_empty() {
+        out.push_str(&format!(
+            "\n{} accounts and regions:\n  {:<14} {:<16} {:>9} {:>13} {:>14} {:>6}\n",
+            s.parts.len(),
+            "ACCOUNT",
+            "REGION",
+            "FUNCTIONS",
+            "WEB FUNCTIONS",
+            "LAYER VERSIONS",
+            "ROLES"
+        ));
+        for p in &s.parts {
+            out.push_str(&format!(
+                "  {:<14} {:<16} {:>9} {:>13} {:>14} {:>6}\n",
+                sanitize(&p.account_id),
+                sanitize(&p.region),
+                p.functions,
+                p.web_functions,
+                p.layer_versions,
+                p.roles
+            ));
+        }
+    }
     for g in &snap.gaps {
         let mark = if g.reason == GapReason::AccessDenied { "denied" } else { g.reason.as_str() };
         out.push_str(&format!("  - {:<35} {:<14} {}\n", sanitize(&g.operation), mark, sanitize(&g.resource)));

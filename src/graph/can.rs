@@ -121,7 +121,7 @@ impl Graph {
         let needs_identity = caller.has_identity_policies() && info.is_none();
         let eval = if needs_identity {
             let why = match caller.account() {
-                Some(a) if a != self.snapshot.account_id => {
+                Some(a) if !self.snapshot.holds_account(a) => {
                     format!("the identity policies of {principal} live in account {a}, which this snapshot cannot see")
                 }
                 _ => format!("the identity policies of {principal} are not in this snapshot"),
@@ -145,7 +145,7 @@ impl Graph {
             && policy::needs_resource_policy(action, resource)
             && eval.decision != Decision::ExplicitDeny
         {
-            let delegating = super::grants::delegate_to(&self.snapshot.account_id);
+            let delegating = super::grants::delegate_to(self.account_of(resource));
             let (identity, _) = info.map(|p| self.identity_policies(p)).unwrap_or_default();
             let delegated = decide_with(identity, Some(&delegating));
             let lead = vec![format!(

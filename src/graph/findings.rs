@@ -187,9 +187,9 @@ impl Graph {
                     format!("{} may invoke {at} on behalf of any account: no aws:SourceArn or aws:SourceAccount condition", g.principal),
                     evidence(g))),
                 (_, PrincipalKind::Account | PrincipalKind::Role | PrincipalKind::User | PrincipalKind::Session)
-                    if open && self.other_account(&g.principal).is_some() => out.push(finding(
+                    if open && self.other_account(&g.principal, &f.arn).is_some() => out.push(finding(
                         "cross-account", Severity::Medium, f, q,
-                        format!("account {} is granted invocation of {at}", self.other_account(&g.principal).unwrap_or_default()),
+                        format!("account {} is granted invocation of {at}", self.other_account(&g.principal, &f.arn).unwrap_or_default()),
                         evidence(g))),
                 (_, PrincipalKind::Organization) if open => out.push(finding(
                     "org-wide", Severity::Low, f, q, format!("every principal of organisation {} may invoke {at}", g.principal), evidence(g))),
@@ -204,9 +204,9 @@ impl Graph {
     }
 
     /// The account a principal string names, when it is not this one.
-    pub(super) fn other_account(&self, principal: &str) -> Option<String> {
+    pub(super) fn other_account(&self, principal: &str, home: &str) -> Option<String> {
         let account = if principal.len() == 12 { Some(principal) } else { policy::arn::account(principal) }?;
-        (account != self.snapshot.account_id).then(|| account.to_string())
+        (account != self.account_of(home)).then(|| account.to_string())
     }
 
     /// Aliases and versions that let in principals the function itself does not.

@@ -160,7 +160,7 @@ pub(super) fn direct_grants(g: &Graph, fi: usize) -> Vec<Grant> {
 }
 
 /// The callers a statement's `Principal` stands for (`NotPrincipal`: everyone but them).
-pub(super) fn representatives(g: &Graph, st: &Statement) -> Vec<Representative> {
+pub(super) fn representatives(st: &Statement, home: &str) -> Vec<Representative> {
     let Some(principals) = &st.principal else { return Vec::new() };
     if principals.negated {
         let except: Vec<String> = principals.entries.iter().map(entry_text).collect();
@@ -171,7 +171,7 @@ pub(super) fn representatives(g: &Graph, st: &Statement) -> Vec<Representative> 
             assume: None,
         }];
     }
-    principals.entries.iter().map(|e| representative(e, &g.snapshot.account_id, st)).collect()
+    principals.entries.iter().map(|e| representative(e, home, st)).collect()
 }
 
 fn policy_grants(g: &Graph, f: &Function, scope: &Scope, p: &Policy) -> Vec<Grant> {
@@ -183,7 +183,7 @@ fn policy_grants(g: &Graph, f: &Function, scope: &Scope, p: &Policy) -> Vec<Gran
         if resource_matches(st.resources.as_ref(), &resource, &Context::open()) == Tri::False {
             continue;
         }
-        let reps = representatives(g, st);
+        let reps = representatives(st, g.account_of(&f.arn));
         let url = f.urls.iter().find(|u| u.qualifier.as_deref() == scope.qualifier());
         for rep in reps {
             let mut restricted_by = Vec::new();
@@ -212,8 +212,8 @@ fn policy_grants(g: &Graph, f: &Function, scope: &Scope, p: &Policy) -> Vec<Gran
                     vec!["if this principal type can call Lambda at all (not evaluated)".to_string()],
                 ),
             };
-            out.push(Grant {
-                principal: rep.principal,
+            let row = Grant {
+                principal: rep.principal.clone(),
                 principal_kind: rep.kind,
                 path: if primary == INVOKE_URL { Path::FunctionUrl } else { Path::ResourcePolicy },
                 qualifier: scope.qualifier().map(str::to_string),
@@ -224,7 +224,22 @@ fn policy_grants(g: &Graph, f: &Function, scope: &Scope, p: &Policy) -> Vec<Gran
                 statement_id: Some(st.label(i)),
                 source: format!("resource policy of {}", scope_label(f, scope)),
                 restricted_by,
-            });
+            };
+            let auth = match url.map(|u| u.auth_type) {
+                Some(UrlAuthType::None) => "NONE",
+                _ => "AWS_IAM",
+            };
+            let keys = [("lambda:FunctionUrlAuthType", auth), ("lambda:InvokedViaFunctionUrl", "true")];
+            let asked = super::foreign::Asked {
+                action: primary,
+                also: (primary == INVOKE_URL).then_some(INVOKE),
+                resource: &resource,
+                keys: if primary == INVOKE_URL { &keys } else { &[] },
+            };
+            match g.expand_foreign(&rep, p, &asked, &row) {
+                Some(rows) => out.extend(rows),
+                None => out.push(row),
+            }
         }
     }
     out

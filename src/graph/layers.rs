@@ -85,12 +85,12 @@ impl Graph {
                         Severity::Low,
                         format!("every account of organisation {} can use layer version {at}", g.principal),
                     ),
-                    _ if self.other_account(&g.principal).is_some() => add(
+                    _ if self.other_account(&g.principal, &l.arn).is_some() => add(
                         "cross-account-layer",
                         Severity::Low,
                         format!(
                             "account {} can use and download layer version {at}",
-                            self.other_account(&g.principal).unwrap_or_default()
+                            self.other_account(&g.principal, &l.arn).unwrap_or_default()
                         ),
                     ),
                     _ => {}
@@ -106,7 +106,7 @@ impl Graph {
         f.layers
             .iter()
             .filter_map(|arn| Some((arn, layer_account(arn)?)))
-            .filter(|(_, account)| *account != self.snapshot.account_id)
+            .filter(|(_, account)| *account != self.account_of(&f.arn))
             .map(|(arn, account)| {
                 finding(
                     "foreign-layer",

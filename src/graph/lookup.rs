@@ -27,6 +27,8 @@ pub enum Named {
 pub enum LookupError {
     #[error("no function named \"{name}\" in this account{}", suggest(.closest))]
     NoFunction { name: String, closest: Vec<String> },
+    #[error("{} functions are named \"{name}\" (one per account or region read); name one by its ARN: {}", .arns.len(), .arns.join(", "))]
+    Ambiguous { name: String, arns: Vec<String> },
     #[error("web function {function} has no endpoint \"{endpoint}\" (it has: {})", .known.join(", "))]
     NoEndpoint { function: String, endpoint: String, known: Vec<String> },
     #[error("layer {layer} has no version \"{version}\" (it has: {})", .known.join(", "))]
@@ -60,7 +62,7 @@ impl Graph {
             },
             _ => split_qualifier(rest),
         };
-        if kind == "any" && self.index_of(name).is_some() {
+        if kind == "any" && !self.indexes_of(name).is_empty() {
             return self.lookup(text).map(Named::Function);
         }
         if kind != "layer"
@@ -106,8 +108,24 @@ impl Graph {
             }
             None => split_qualifier(text),
         };
-        let Some(&function) = self.by_name.get(name) else {
-            return Err(LookupError::NoFunction { name: name.to_string(), closest: self.closest(name) });
+        let by_arn = arn::split(text).and_then(|parts| {
+            let unqualified = format!("arn:{}:lambda:{}:{}:function:{name}", parts[1], parts[3], parts[4]);
+            self.index_of_arn(&unqualified)
+        });
+        let function = match (by_arn, self.indexes_of(name)) {
+            (Some(i), _) => i,
+            // An ARN names one account and region: a same-named function elsewhere is not it.
+            (None, _) if arn::split(text).is_some() => {
+                return Err(LookupError::NoFunction { name: text.to_string(), closest: self.closest(name) });
+            }
+            (None, [one]) => *one,
+            (None, []) => {
+                return Err(LookupError::NoFunction { name: name.to_string(), closest: self.closest(name) });
+            }
+            (None, several) => {
+                let arns = several.iter().map(|&i| self.function(i).arn.clone()).collect();
+                return Err(LookupError::Ambiguous { name: name.to_string(), arns });
+            }
         };
         let f = self.function(function);
         let scope =

@@ -9,6 +9,7 @@
 mod can;
 mod diff;
 mod findings;
+mod foreign;
 mod grants;
 mod inputs;
 mod invoke;
@@ -39,7 +40,10 @@ pub use web::{INVOKE_WEB, RevisionReach, WebReach};
 #[derive(Debug)]
 pub struct Graph {
     pub snapshot: Snapshot,
-    by_name: HashMap<String, usize>,
+    /// Function name -> every function of that name (one per account and region read).
+    by_name: HashMap<String, Vec<usize>>,
+    /// Unqualified function ARN -> function.
+    by_arn: HashMap<String, usize>,
     roles: HashMap<String, usize>,
     managed: HashMap<String, usize>,
     /// Principals of the account whose identity policies the snapshot holds.
@@ -52,12 +56,17 @@ pub struct Graph {
 
 impl Graph {
     pub fn build(snapshot: Snapshot) -> Graph {
-        let by_name = snapshot.functions.iter().enumerate().map(|(i, f)| (f.name.clone(), i)).collect();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, f) in snapshot.functions.iter().enumerate() {
+            by_name.entry(f.name.clone()).or_default().push(i);
+        }
+        let by_arn = snapshot.functions.iter().enumerate().map(|(i, f)| (f.arn.clone(), i)).collect();
         let roles = snapshot.roles.iter().enumerate().map(|(i, r)| (r.arn.clone(), i)).collect();
         let managed = snapshot.managed_policies.iter().enumerate().map(|(i, p)| (p.arn.clone(), i)).collect();
         let mut graph = Graph {
             snapshot,
             by_name,
+            by_arn,
             roles,
             managed,
             principals: Vec::new(),
@@ -77,9 +86,28 @@ impl Graph {
         &self.snapshot.functions[index]
     }
 
-    /// The index of the function with this exact name.
+    /// The index of the function with this exact name, when only one has it (a snapshot
+    /// of several accounts or regions may hold several).
     pub fn index_of(&self, name: &str) -> Option<usize> {
-        self.by_name.get(name).copied()
+        match self.by_name.get(name).map(Vec::as_slice) {
+            Some([one]) => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// Every function with this exact name.
+    pub fn indexes_of(&self, name: &str) -> &[usize] {
+        self.by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The index of the function with this unqualified ARN.
+    pub fn index_of_arn(&self, arn: &str) -> Option<usize> {
+        self.by_arn.get(arn).copied()
+    }
+
+    /// The account a function (or any ARN) belongs to; the snapshot's own for anything else.
+    pub fn account_of<'a>(&'a self, arn: &'a str) -> &'a str {
+        crate::policy::arn::account(arn).filter(|a| !a.is_empty()).unwrap_or(&self.snapshot.account_id)
     }
 
     /// Grants through resource policies, URLs and event sources, for every scope of a function.

@@ -30,7 +30,7 @@ pub(super) fn two_permissions(
     via_url.set("lambda:InvokedViaFunctionUrl", vec!["true".into()]);
     let invoke = judge(g, caller, INVOKE, resource, &via_url, p, rep.assume.is_some());
     let (v, more) = verdict(&invoke, rep.assume.as_deref());
-    let foreign = caller.account().is_some_and(|a| a != g.snapshot.account_id);
+    let foreign = caller.account().is_some_and(|a| a != g.account_of(resource));
     match v {
         Verdict::Denied if foreign => (
             Verdict::Denied,

@@ -46,7 +46,7 @@ pub(super) fn statement_grants(g: &Graph, resource: &str, action: &str, p: &Poli
         {
             continue;
         }
-        for rep in representatives(g, st) {
+        for rep in representatives(st, g.account_of(resource)) {
             let mut restricted_by = Vec::new();
             let (decision, conditions) = match &rep.caller {
                 Some(caller) => {
@@ -62,8 +62,8 @@ pub(super) fn statement_grants(g: &Graph, resource: &str, action: &str, p: &Poli
                     (Verdict::Conditional, vec!["if this principal type can call Lambda at all (not evaluated)".into()])
                 }
             };
-            out.push(Grant {
-                principal: rep.principal,
+            let row = Grant {
+                principal: rep.principal.clone(),
                 principal_kind: rep.kind,
                 path: Path::ResourcePolicy,
                 qualifier: None,
@@ -74,7 +74,12 @@ pub(super) fn statement_grants(g: &Graph, resource: &str, action: &str, p: &Poli
                 statement_id: Some(st.label(i)),
                 source: source.to_string(),
                 restricted_by,
-            });
+            };
+            let asked = super::foreign::Asked { action, also: None, resource, keys: &[] };
+            match g.expand_foreign(&rep, p, &asked, &row) {
+                Some(rows) => out.extend(rows),
+                None => out.push(row),
+            }
         }
     }
     out
@@ -262,12 +267,12 @@ impl Graph {
                     (
                         Path::ResourcePolicy,
                         PrincipalKind::Account | PrincipalKind::Role | PrincipalKind::User | PrincipalKind::Session,
-                    ) if open && self.other_account(&g.principal).is_some() => add(
+                    ) if open && self.other_account(&g.principal, &w.arn).is_some() => add(
                         "cross-account",
                         Severity::Medium,
                         format!(
                             "account {} is granted invocation of web endpoint {at}",
-                            self.other_account(&g.principal).unwrap_or_default()
+                            self.other_account(&g.principal, &w.arn).unwrap_or_default()
                         ),
                         evidence(&g),
                     ),

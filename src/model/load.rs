@@ -78,7 +78,7 @@ impl Snapshot {
 
     /// Sorts every list whose order carries no meaning (layer order does, and is kept).
     pub fn normalize(&mut self) {
-        self.functions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.functions.sort_by(|a, b| (&a.name, &a.arn).cmp(&(&b.name, &b.arn)));
         for f in &mut self.functions {
             f.env_var_names.sort();
             f.versions.sort_by_key(|v| version_key(&v.version));
@@ -95,7 +95,7 @@ impl Snapshot {
             r.attached_policy_arns.sort();
         }
         self.managed_policies.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.web_functions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.web_functions.sort_by(|a, b| (&a.name, &a.arn).cmp(&(&b.name, &b.arn)));
         for w in &mut self.web_functions {
             w.endpoints.sort_by(|a, b| a.name.cmp(&b.name));
             w.revisions.sort_by(|a, b| a.id.cmp(&b.id));
@@ -103,12 +103,16 @@ impl Snapshot {
                 r.env_var_names.sort();
             }
         }
-        self.layers.sort_by(|a, b| a.name.cmp(&b.name));
+        self.layers.sort_by(|a, b| (&a.name, &a.arn).cmp(&(&b.name, &b.arn)));
         for l in &mut self.layers {
             l.versions.sort_by_key(|v| v.version);
         }
         self.users.sort_by(|a, b| a.arn.cmp(&b.arn));
         self.groups.sort_by(|a, b| a.arn.cmp(&b.arn));
+        if let Some((own, others)) = self.reads.split_first_mut() {
+            let _ = own;
+            others.sort();
+        }
         self.gaps.sort();
         self.gaps.dedup();
         self.absent.sort();

@@ -7,7 +7,9 @@
 
 mod gaps;
 mod load;
+mod merge;
 mod policy_text;
+mod reads;
 mod validate;
 mod web;
 
@@ -18,7 +20,9 @@ use serde::{Deserialize, Serialize};
 
 pub use gaps::{Absent, AbsentKind, Gap, GapReason};
 pub use load::{LoadError, SnapshotSource};
+pub use merge::{MergeError, merge};
 pub use policy_text::PolicyText;
+pub use reads::{Read, arn_place};
 pub use web::{Layer, LayerVersion, WebAuthType, WebEndpoint, WebFunction, WebRevision, layer_account};
 
 /// Lambda Managed Instances' published-latest version: a qualifier of its own, and what an
@@ -26,8 +30,9 @@ pub use web::{Layer, LayerVersion, WebAuthType, WebEndpoint, WebFunction, WebRev
 pub const LATEST_PUBLISHED: &str = "$LATEST.PUBLISHED";
 
 /// The snapshot file format this build writes. Version 2 added web functions and layers;
-/// version 1 files still load (they have neither).
-pub const FORMAT_VERSION: u32 = 2;
+/// version 3 added `reads` (several accounts and regions in one snapshot). Older files
+/// still load (they lack only the newer fields).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The oldest snapshot format this build reads.
 pub const OLDEST_FORMAT_VERSION: u32 = 1;
@@ -66,6 +71,10 @@ pub struct Snapshot {
     /// What could not be read, and why.
     #[serde(default)]
     pub gaps: Vec<Gap>,
+    /// Every account and region this snapshot holds, when it holds more than one (format
+    /// 3): the first is the caller's own, and `account_id`/`region` repeat it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reads: Vec<Read>,
     /// What the account refers to but does not exist (a deleted execution role; a function
     /// deleted while it was being read): facts about the account, not unread data.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -311,6 +320,21 @@ pub struct Summary {
     pub gaps: usize,
     pub gaps_by_reason: BTreeMap<String, usize>,
     pub absent: usize,
+    /// Per account and region, when the snapshot holds more than one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PartSummary>,
+}
+
+/// What one account and region of a snapshot holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PartSummary {
+    pub account_id: String,
+    pub region: String,
+    pub functions: usize,
+    pub web_functions: usize,
+    pub layer_versions: usize,
+    /// Roles of the account (IAM is global: the same in each region of it).
+    pub roles: usize,
 }
 
 impl Snapshot {
@@ -333,6 +357,7 @@ impl Snapshot {
             users: Vec::new(),
             groups: Vec::new(),
             gaps: Vec::new(),
+            reads: Vec::new(),
             absent: Vec::new(),
         }
     }
@@ -367,6 +392,7 @@ impl Snapshot {
             gaps: self.gaps.len(),
             gaps_by_reason,
             absent: self.absent.len(),
+            parts: if self.is_multi() { self.part_summaries() } else { Vec::new() },
         }
     }
 }

@@ -17,7 +17,7 @@ impl Snapshot {
             if let Some(why) = self.function_problem(f) {
                 return Err(LoadError::Invalid(why));
             }
-            if !names.insert(f.name.as_str()) {
+            if !names.insert(f.arn.as_str()) {
                 return Err(LoadError::Invalid(format!("function \"{}\" appears twice", f.name)));
             }
         }
@@ -61,7 +61,7 @@ impl Snapshot {
         for f in functions {
             match self.function_problem(&f) {
                 Some(why) => reject("lambda:ListFunctions", &f.arn, why),
-                None if !names.insert(f.name.clone()) => {
+                None if !names.insert(f.arn.clone()) => {
                     reject("lambda:ListFunctions", &f.arn, format!("function \"{}\" appears twice", f.name))
                 }
                 None => self.functions.push(f),
@@ -71,7 +71,7 @@ impl Snapshot {
         for w in std::mem::take(&mut self.web_functions) {
             match self.web_problem(&w) {
                 Some(why) => reject("lambda:ListWebFunctions", &w.arn, why),
-                None if !webs.insert(w.name.clone()) => {
+                None if !webs.insert(w.arn.clone()) => {
                     reject("lambda:ListWebFunctions", &w.arn, format!("web function \"{}\" appears twice", w.name))
                 }
                 None => self.web_functions.push(w),
@@ -80,7 +80,7 @@ impl Snapshot {
         for l in std::mem::take(&mut self.layers) {
             match self.layer_problem(&l) {
                 Some(why) => reject("lambda:ListLayers", &l.arn, why),
-                None if !layers.insert(l.name.clone()) => {
+                None if !layers.insert(l.arn.clone()) => {
                     reject("lambda:ListLayers", &l.arn, format!("layer \"{}\" appears twice", l.name))
                 }
                 None => self.layers.push(l),
@@ -104,16 +104,29 @@ impl Snapshot {
     }
 
     fn account_problem(&self) -> Option<String> {
-        if self.account_id.len() != 12 || !self.account_id.bytes().all(|b| b.is_ascii_digit()) {
-            return Some(format!("account_id \"{}\" is not a 12-digit account id", self.account_id));
-        }
         let token = |t: &str| {
             !t.is_empty()
                 && t.len() <= 32
                 && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         };
-        if !token(&self.region) {
-            return Some(format!("region \"{}\" is not a region name", self.region));
+        let mut seen = HashSet::new();
+        for (account, region) in std::iter::once((self.account_id.as_str(), self.region.as_str())).chain(self.parts()) {
+            if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+                return Some(format!("account_id \"{account}\" is not a 12-digit account id"));
+            }
+            if !token(region) {
+                return Some(format!("region \"{region}\" is not a region name"));
+            }
+            seen.insert((account, region));
+        }
+        if !self.reads.is_empty() {
+            let first = (self.reads[0].account_id.as_str(), self.reads[0].region.as_str());
+            if first != (self.account_id.as_str(), self.region.as_str()) {
+                return Some("the first of reads must be the snapshot's own account_id and region".into());
+            }
+            if seen.len() != self.reads.len() {
+                return Some("an account and region is listed twice in reads".into());
+            }
         }
         if !token(&self.partition) {
             return Some(format!("partition \"{}\" is not a partition name", self.partition));
@@ -127,9 +140,16 @@ impl Snapshot {
         if !lambda_name(&f.name) {
             return Some(format!("function name \"{}\" is not a Lambda function name", f.name));
         }
-        let expected = format!("arn:{}:lambda:{}:{}:function:{}", self.partition, self.region, self.account_id, f.name);
-        if f.arn != expected {
-            return Some(format!("function \"{}\" has the ARN \"{}\", expected \"{expected}\"", f.name, f.arn));
+        let read_here = |region: &str, account: &str| {
+            f.arn == format!("arn:{}:lambda:{region}:{account}:function:{}", self.partition, f.name)
+        };
+        if !self.parts().iter().any(|(account, region)| read_here(region, account)) {
+            let expected =
+                format!("arn:{}:lambda:{}:{}:function:{}", self.partition, self.region, self.account_id, f.name);
+            return Some(format!(
+                "function \"{}\" has the ARN \"{}\", expected \"{expected}\" (or another account and region read)",
+                f.name, f.arn
+            ));
         }
         let mut qualifiers = HashSet::new();
         for v in &f.versions {
@@ -174,10 +194,9 @@ impl Snapshot {
         if !lambda_name(&w.name) {
             return Some(format!("web function name \"{}\" is not a valid name", w.name));
         }
-        let here = format!("arn:{}:lambda:{}:{}:", self.partition, self.region, self.account_id);
-        if !w.arn.starts_with(&here) {
-            return Some(format!("web function \"{}\" has the ARN \"{}\", not one of {here}", w.name, w.arn));
-        }
+        let Some(here) = self.place_prefix(&w.arn) else {
+            return Some(format!("web function \"{}\" has the ARN \"{}\", not one of an account read", w.name, w.arn));
+        };
         let mut names = HashSet::new();
         for e in &w.endpoints {
             if !lambda_name(&e.name) || !e.arn.starts_with(&here) || !names.insert(e.name.as_str()) {
@@ -199,7 +218,10 @@ impl Snapshot {
     /// What is wrong with one layer: its name, its ARN (this account and region), or a
     /// version whose ARN is not the layer's.
     fn layer_problem(&self, l: &Layer) -> Option<String> {
-        let expected = format!("arn:{}:lambda:{}:{}:layer:{}", self.partition, self.region, self.account_id, l.name);
+        let expected = match self.place_prefix(&l.arn) {
+            Some(here) => format!("{here}layer:{}", l.name),
+            None => format!("arn:{}:lambda:{}:{}:layer:{}", self.partition, self.region, self.account_id, l.name),
+        };
         if !lambda_name(&l.name) || l.arn != expected {
             return Some(format!("layer \"{}\" has the ARN \"{}\", expected \"{expected}\"", l.name, l.arn));
         }
@@ -215,15 +237,23 @@ impl Snapshot {
         None
     }
 
+    /// `arn:PARTITION:lambda:REGION:ACCOUNT:` for an ARN in an account and region read.
+    fn place_prefix(&self, arn: &str) -> Option<String> {
+        self.parts()
+            .into_iter()
+            .map(|(account, region)| format!("arn:{}:lambda:{region}:{account}:", self.partition))
+            .find(|p| arn.starts_with(p.as_str()))
+    }
+
     fn repeated_web_or_layer(&self) -> Option<String> {
         let mut webs = HashSet::new();
-        if let Some(w) = self.web_functions.iter().find(|w| !webs.insert(w.name.as_str())) {
+        if let Some(w) = self.web_functions.iter().find(|w| !webs.insert(w.arn.as_str())) {
             return Some(format!("web function \"{}\" appears twice", w.name));
         }
         let mut layers = HashSet::new();
         self.layers
             .iter()
-            .find(|l| !layers.insert(l.name.as_str()))
+            .find(|l| !layers.insert(l.arn.as_str()))
             .map(|l| format!("layer \"{}\" appears twice", l.name))
     }
 
