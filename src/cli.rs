@@ -94,6 +94,44 @@ pub struct AwsArgs {
     /// In the terminal UI, do not open on the cached copy first: wait for the fresh read.
     #[arg(long, global = true, help_heading = "Live account", conflicts_with = "no_cache")]
     pub refresh: bool,
+    /// Read several regions in one run: a comma-separated list, or `all` (every commercial
+    /// region; one the account has not enabled is skipped with a note). Each account and
+    /// region is read with its own pacing (Lambda's quotas are per account and region).
+    #[arg(long, global = true, value_name = "LIST", value_delimiter = ',', value_parser = parse_region,
+          help_heading = "Several accounts and regions")]
+    pub regions: Vec<String>,
+    /// Also read these accounts (comma-separated ids), through --assume-role. An account
+    /// whose role cannot be assumed is a gap, not the end of the run.
+    #[arg(long, global = true, value_name = "IDS", value_delimiter = ',', value_parser = parse_account,
+          requires = "assume_role", help_heading = "Several accounts and regions")]
+    pub accounts: Vec<String>,
+    /// The role to assume in each account of --accounts: arn:aws:iam::ID:role/NAME (the
+    /// caller's own account is read with the caller's credentials).
+    #[arg(long, global = true, value_name = "NAME", help_heading = "Several accounts and regions")]
+    pub assume_role: Option<String>,
+}
+
+impl AwsArgs {
+    /// Whether this read spans more than the one account and region configured.
+    pub fn spans_several(&self) -> bool {
+        !self.accounts.is_empty() || !self.regions.is_empty()
+    }
+}
+
+fn parse_region(text: &str) -> Result<String, String> {
+    let ok = text == "all"
+        || (!text.is_empty()
+            && text.len() <= 32
+            && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+    if ok { Ok(text.to_string()) } else { Err(format!("\"{text}\" is not a region name (or `all`)")) }
+}
+
+fn parse_account(text: &str) -> Result<String, String> {
+    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_string())
+    } else {
+        Err(format!("\"{text}\" is not a 12-digit account id"))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

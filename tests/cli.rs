@@ -195,3 +195,16 @@ fn bad_live_flags_are_refused_by_the_command_line() {
         assert!(!err.contains("panicked"), "{flags:?}: {err}");
     }
 }
+
+#[test]
+fn several_accounts_and_regions_are_checked_before_anything_is_read() {
+    for (args, want) in [
+        (vec!["summary", "--accounts", "12", "--assume-role", "r"], "is not a 12-digit account id"),
+        (vec!["summary", "--accounts", "111122223333"], "--assume-role"),
+        (vec!["summary", "--regions", "us-east-1,EU WEST"], "is not a region name"),
+    ] {
+        let out = run(&args, "");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(want), "{args:?}: {}", stderr(&out));
+    }
+}

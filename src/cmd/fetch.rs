@@ -27,9 +27,21 @@ pub fn run(global: &Global, output: Option<&Path>) -> Result<Outcome> {
 /// Reads the live account, showing progress unless `--quiet`, and keeps it in the local
 /// cache (unless `--no-cache`).
 pub fn live(aws: &AwsArgs) -> Result<Fetched> {
-    let fetched = with_progress(aws, |opts, tx| async move { fetch::fetch(&opts, Some(tx)).await })?;
+    let fetched = if aws.spans_several() {
+        let spread = fetch::Spread {
+            regions: aws.regions.clone(),
+            accounts: aws.accounts.clone(),
+            assume_role: aws.assume_role.clone(),
+        };
+        with_progress(aws, |opts, tx| async move { fetch::fetch_spread(&opts, &spread, Some(tx)).await })?
+    } else {
+        with_progress(aws, |opts, tx| async move { fetch::fetch(&opts, Some(tx)).await })?
+    };
+    // The cache keeps one account and region per file: a read of several is not kept.
     let source = crate::source::Source::from_args(false, None, aws);
-    if let Some(Err(e)) = source.remember(&fetched.snapshot) {
+    if !aws.spans_several()
+        && let Some(Err(e)) = source.remember(&fetched.snapshot)
+    {
         eprintln!("lambdascope: warning: could not update the local cache: {e}");
     }
     Ok(fetched)
@@ -76,11 +88,16 @@ fn report(fetched: &Fetched, output: Option<&Path>) -> String {
     let snap = &fetched.snapshot;
     let s = snap.summary();
     let total: u64 = fetched.calls.values().sum();
+    let place = if snap.is_multi() {
+        let parts: Vec<String> = snap.parts().iter().map(|(a, r)| format!("{a} {r}")).collect();
+        format!("{} accounts and regions ({})", parts.len(), parts.join(", "))
+    } else {
+        format!("account {} ({})", s.account_id, s.region)
+    };
     let mut out = format!(
-        "read account {} ({}) in {:.1}s\n  {} functions, {} versions, {} aliases, {} resource-policy statements, {} URLs, \
+        "read {} in {:.1}s\n  {} functions, {} versions, {} aliases, {} resource-policy statements, {} URLs, \
          {} event source mappings\n  {} roles, {} managed policies, {} users, {} groups\n",
-        sanitize(&s.account_id),
-        sanitize(&s.region),
+        sanitize(&place),
         fetched.elapsed.as_secs_f64(),
         s.functions,
         s.versions,

@@ -61,7 +61,7 @@ pub fn load_graph(global: &Global) -> Result<crate::graph::Graph> {
 /// The graph an answer about one function needs: on a live account (without `--full`)
 /// only that function, its execution roles and the account's principals are read.
 pub fn load_graph_for(global: &Global, function: &str) -> Result<crate::graph::Graph> {
-    if global.demo || global.snapshot.is_some() || global.aws.full {
+    if global.demo || global.snapshot.is_some() || global.aws.full || global.aws.spans_several() {
         return load_graph(global);
     }
     let fetched = fetch::live_function(&global.aws, function)?;

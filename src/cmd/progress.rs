@@ -89,6 +89,16 @@ impl Progress {
             }
             Event::Call { total, .. } => self.calls = total,
             Event::Role(_) => {}
+            Event::Part { account, region, state } => {
+                let what = match state {
+                    crate::fetch::PartState::Reading => "reading".to_string(),
+                    crate::fetch::PartState::Read { functions: 1 } => "read: 1 function".to_string(),
+                    crate::fetch::PartState::Read { functions } => format!("read: {functions} functions"),
+                    crate::fetch::PartState::Skipped(why) => format!("skipped: {}", sanitize(&why)),
+                    crate::fetch::PartState::Failed(why) => format!("not read: {}", sanitize(&why)),
+                };
+                self.line(&format!("account {} region {}: {what}", sanitize(&account), sanitize(&region)));
+            }
         }
         if self.tty {
             self.redraw();

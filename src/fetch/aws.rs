@@ -129,7 +129,13 @@ pub async fn clients(opts: &FetchOptions, events: Option<UnboundedSender<Event>>
         loader = loader.endpoint_url(url);
     }
     if let Some((key, secret)) = &opts.credentials {
-        let creds = aws_credential_types::Credentials::new(key, secret, None, None, "lambdascope-options");
+        let creds = aws_credential_types::Credentials::new(
+            key,
+            secret,
+            opts.session_token.clone(),
+            None,
+            "lambdascope-options",
+        );
         loader = loader.credentials_provider(creds);
     }
     let sdk = loader.load().await;

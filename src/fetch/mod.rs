@@ -17,6 +17,7 @@ mod lambda;
 mod pace;
 mod read;
 mod scope;
+mod spread;
 mod targeted;
 mod web;
 
@@ -34,6 +35,7 @@ pub use aws::{Clients, clients, is_read_only};
 pub use classify::{Failure, Retry, classify};
 use pace::Pacer;
 pub use read::humanize;
+pub use spread::{ALL_REGIONS, PartState, Spread, fetch_spread};
 
 /// Where to read from and how fast.
 #[derive(Debug, Clone)]
@@ -43,6 +45,14 @@ pub struct FetchOptions {
     pub endpoint_url: Option<String>,
     /// An explicit access key pair; `None` uses the default credential chain.
     pub credentials: Option<(String, String)>,
+    /// The session token that goes with `credentials` (assumed-role credentials).
+    pub session_token: Option<String>,
+    /// Read the account's IAM entities (`false` for a second region of an account whose
+    /// IAM, which is global, another part of the same run reads).
+    pub read_iam: bool,
+    /// A cap on requests in flight shared with the other parts of one run (several
+    /// accounts and regions); `None`: this read's own `concurrency`.
+    pub shared_limit: Option<std::sync::Arc<tokio::sync::Semaphore>>,
     /// Requests per second for Lambda `GetPolicy` (AWS quota: 15/s per account and region).
     pub lambda_policy_rate: f64,
     /// Requests per second for the other Lambda control-plane calls (AWS quota: 15/s).
@@ -67,6 +77,9 @@ impl Default for FetchOptions {
             region: None,
             endpoint_url: None,
             credentials: None,
+            session_token: None,
+            read_iam: true,
+            shared_limit: None,
             lambda_policy_rate: 15.0,
             lambda_rate: 15.0,
             iam_rate: 20.0,
@@ -110,6 +123,12 @@ pub enum Event {
         operation: String,
         total: u64,
     },
+    /// One account and region of a read of several.
+    Part {
+        account: String,
+        region: String,
+        state: PartState,
+    },
 }
 
 #[derive(Debug, Error)]
@@ -149,7 +168,7 @@ struct Ctx {
     pace_policy: Pacer,
     pace_lambda: Pacer,
     pace_iam: Pacer,
-    limit: tokio::sync::Semaphore,
+    limit: Arc<tokio::sync::Semaphore>,
     events: Option<UnboundedSender<Event>>,
     gaps: Mutex<Vec<Gap>>,
     absent: Mutex<Vec<Absent>>,
@@ -218,11 +237,13 @@ pub async fn fetch_with_priority(
     snap.event_source_mappings = lambda::mappings(&ctx).await;
     ctx.emit(Event::Phase("reading web functions and layers"));
     (snap.web_functions, snap.layers) = tokio::join!(web::web_functions(&ctx), web::layers(&ctx));
-    ctx.emit(Event::Phase("reading roles and policies"));
-    let web_roles: Vec<String> =
-        snap.web_functions.iter().flat_map(|w| w.revisions.iter().filter_map(|r| r.role_arn.clone())).collect();
-    let identities = iam::read(&ctx, &snap.functions, &web_roles, iam::Fallback::EveryEntity).await;
-    identities.into(&mut snap);
+    if opts.read_iam {
+        ctx.emit(Event::Phase("reading roles and policies"));
+        let web_roles: Vec<String> =
+            snap.web_functions.iter().flat_map(|w| w.revisions.iter().filter_map(|r| r.role_arn.clone())).collect();
+        let identities = iam::read(&ctx, &snap.functions, &web_roles, iam::Fallback::EveryEntity).await;
+        identities.into(&mut snap);
+    }
     finish(&ctx, snap, start)
 }
 
@@ -267,7 +288,10 @@ async fn begin(
         pace_policy: Pacer::per_second(opts.lambda_policy_rate),
         pace_lambda: Pacer::per_second(opts.lambda_rate),
         pace_iam: Pacer::per_second(opts.iam_rate),
-        limit: tokio::sync::Semaphore::new(opts.concurrency.max(1)),
+        limit: opts
+            .shared_limit
+            .clone()
+            .unwrap_or_else(|| Arc::new(tokio::sync::Semaphore::new(opts.concurrency.max(1)))),
         events,
         gaps: Mutex::new(Vec::new()),
         absent: Mutex::new(Vec::new()),

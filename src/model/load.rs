@@ -109,9 +109,15 @@ impl Snapshot {
         }
         self.users.sort_by(|a, b| a.arn.cmp(&b.arn));
         self.groups.sort_by(|a, b| a.arn.cmp(&b.arn));
+        // The caller's own read first, then its account's other regions, then the rest.
         if let Some((own, others)) = self.reads.split_first_mut() {
-            let _ = own;
-            others.sort();
+            others.sort_by(|a, b| {
+                (a.account_id != own.account_id, &a.account_id, &a.region).cmp(&(
+                    b.account_id != own.account_id,
+                    &b.account_id,
+                    &b.region,
+                ))
+            });
         }
         self.gaps.sort();
         self.gaps.dedup();

@@ -54,6 +54,7 @@ impl App {
                 st.throttled = throttled;
             }
             Event::Call { total, .. } => st.calls = total,
+            Event::Part { account, region, .. } => st.phase = format!("reading {account} {region}"),
         }
     }
 

@@ -194,6 +194,33 @@ def seed_ways(endpoint, lam, roles, m):
                                       "roles": sorted({r["role"] for r in w["revisions"].values()})} for w in web}
 
 
+def seed_other_account(endpoint, m, account="111122223333"):
+    """A second account (the one the api:live grant names) and a second region: moto acts
+    in another account for credentials from sts:AssumeRole into it."""
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="test",
+                       aws_secret_access_key="test")
+    c = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/reader", RoleSessionName="seed")["Credentials"]
+    kw = dict(endpoint_url=endpoint, aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
+              aws_session_token=c["SessionToken"])
+    iam, lam = boto3.client("iam", region_name=REGION, **kw), boto3.client("lambda", region_name=REGION, **kw)
+    iam.create_role(RoleName="reader", AssumeRolePolicyDocument=doc(
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}))
+    roles = {}
+    for name, statement in (("caller-yes", {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"}),
+                            ("caller-no", {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})):
+        roles[name] = iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+        iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=doc(statement))
+    lam.create_function(FunctionName="partner-fn", Runtime="python3.12", Role=roles["caller-no"],
+                        Handler="index.handler", Code={"ZipFile": code()})
+    # The seeded account's second region.
+    west = boto3.client("lambda", endpoint_url=endpoint, region_name="eu-west-1", aws_access_key_id="test",
+                        aws_secret_access_key="test")
+    exec_a = f"arn:aws:iam::{ACCOUNT}:role/exec-a"
+    west.create_function(FunctionName="west-fn", Runtime="python3.12", Role=exec_a, Handler="index.handler",
+                         Code={"ZipFile": code()})
+    m["other"] = {"account": account, "roles": roles, "function": "partner-fn", "west_function": "west-fn"}
+
+
 def seed_users(iam, m):
     users = {}
     for name, policy in (("auditor", "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess"), ("nobody", None)):
@@ -214,6 +241,8 @@ def main():
     if "--bulk" in sys.argv:
         seed_bulk(lam, roles, m, int(sys.argv[sys.argv.index("--bulk") + 1]))
     seed_ways(endpoint, lam, roles, m)
+    if "--other-account" in sys.argv:
+        seed_other_account(endpoint, m)
     iam.delete_role(RoleName="exec-gone")
     if "--with-users" in sys.argv:
         seed_users(iam, m)

@@ -40,6 +40,9 @@ _dispatch = werkzeug_app.DomainDispatcherApplication.__call__
 def _call(self, environ, start_response):
     if stub.handles(environ.get("PATH_INFO", "")):
         return stub.call(environ, start_response)
+    refused = stub.refuse_sts(environ)
+    if refused is not None:
+        return refused(start_response)
     return _dispatch(self, environ, start_response)
 
 

@@ -9,6 +9,7 @@ Tests load its data with `POST /stub-api/web-functions` and `POST /stub-api/reso
 (JSON bodies, see seed.py). `LAMBDASCOPE_STUB_WEB=off` turns it off: the paths then answer a
 bare 404, as moto alone does.
 """
+import io
 import json
 import os
 import urllib.parse
@@ -17,6 +18,31 @@ PAGE = 2
 WEB = {}  # name -> {"arn", "endpoints": [...], "revisions": {id: {...}}, "policy": str|None}
 POLICIES = {}  # Lambda function/version/alias ARN -> full JSON policy text
 STAMP = "2026-11-20T10:00:00Z"
+
+
+# Accounts whose roles trust no one: sts:AssumeRole into them is denied, as AWS denies a
+# role whose trust policy does not name the caller (moto itself does not check trust).
+UNTRUSTING = ("999999999999",)
+
+
+def refuse_sts(environ):
+    """An AccessDenied answer for AssumeRole into an untrusting account, else None. The
+    request body is read and put back for moto."""
+    if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO", "") not in ("", "/"):
+        return None
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    text = urllib.parse.unquote(body.decode("utf-8", "replace"))
+    if "Action=AssumeRole" not in text or not any(f"::{a}:" in text for a in UNTRUSTING):
+        return None
+    xml = ("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized "
+           "to perform: sts:AssumeRole</Message></Error><RequestId>1</RequestId></ErrorResponse>").encode()
+
+    def reply(start_response):
+        start_response("403 Forbidden", [("Content-Type", "text/xml"), ("Content-Length", str(len(xml)))])
+        return [xml]
+    return reply
 
 
 def enabled():
@@ -67,8 +93,28 @@ def _moto_policy(arn):
     return policy if json.loads(policy).get("Statement") else None
 
 
+def _caller_place(environ):
+    """(account, region) of a signed request: the region from its SigV4 scope, the account
+    as moto maps the access key (assumed-role keys act in their own account)."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    try:
+        key, _date, region = auth.split("Credential=")[1].split("/")[:3]
+    except (IndexError, ValueError):
+        return None, None
+    from moto.iam.models import get_account_id_from
+
+    return get_account_id_from(key), region
+
+
+def _here(arn, place):
+    account, region = place
+    parts = arn.split(":")
+    return account is None or (parts[3] == region and parts[4] == account)
+
+
 def call(environ, start_response):
     path = environ.get("PATH_INFO", "")
+    place = _caller_place(environ)
     if not enabled() and not path.startswith("/stub-api/"):
         start_response("404 NOT FOUND", [("Content-Type", "text/html")])
         return [b"<html><title>404 Not Found</title></html>"]
@@ -91,7 +137,7 @@ def call(environ, start_response):
         return _json(start_response, {"Policy": policy, "RevisionId": "stub-1"})
     if path == "/2025-03-07/web-functions" and method == "POST":
         items = [{"functionName": n, "functionArn": w["arn"], "state": "Active", "stateReason": "",
-                  "createdAt": STAMP, "updatedAt": STAMP} for n, w in sorted(WEB.items())]
+                  "createdAt": STAMP, "updatedAt": STAMP} for n, w in sorted(WEB.items()) if _here(w["arn"], place)]
         return _json(start_response, _page(items, body, "functions"))
     if path.startswith("/2025-03-07/resource-policy/"):
         arn = urllib.parse.unquote(path[len("/2025-03-07/resource-policy/"):])
@@ -102,7 +148,7 @@ def call(environ, start_response):
     parts = path.split("/")  # ['', '2025-03-07', 'web-functions', NAME, ...]
     if len(parts) >= 5 and parts[2] == "web-functions":
         w = WEB.get(urllib.parse.unquote(parts[3]))
-        if w is None:
+        if w is None or not _here(w["arn"], place):
             return _not_found(start_response, f"Web function not found: {parts[3]}")
         if parts[4] == "list-endpoints" and method == "POST":
             items = [{"endpointArn": f"{w['arn']}/endpoint/{e['name']}", "endpointName": e["name"],
