@@ -81,7 +81,7 @@ fn summary_on_the_demo_in_text_and_json() {
     assert_eq!(v["web_functions"], 1);
     assert_eq!(v["web_endpoints"], 2);
     assert_eq!(v["layer_versions"], 3);
-    assert_eq!(v["roles"], 13);
+    assert_eq!(v["roles"], 14);
     assert_eq!(v["source"], "demo");
     for key in [
         "versions",

@@ -74,7 +74,7 @@ fn merging_equals_merging_in_any_grouping_and_refuses_a_repeat() {
     let s = Snapshot::from_json(&String::from_utf8_lossy(&all.stdout)).unwrap();
     assert_eq!(s.parts().len(), 3);
     // The same account in two regions: its roles are kept once.
-    assert_eq!(s.roles.len(), 26, "13 roles in each of two accounts");
+    assert_eq!(s.roles.len(), 28, "14 roles in each of two accounts");
 
     let repeat = run(&["merge", &own, &west, &own], "");
     assert_eq!(repeat.status.code(), Some(1));

@@ -68,7 +68,9 @@ fn only_list_and_get_operations_are_called() {
     for (path, text) in &files {
         for call in client_calls(text) {
             seen += 1;
-            let ok = call.starts_with("list_") || call.starts_with("get_") || call.starts_with('$');
+            // STS AssumeRole only hands out credentials (to read another account).
+            let ok =
+                call.starts_with("list_") || call.starts_with("get_") || call.starts_with('$') || call == "assume_role";
             if !ok {
                 offending.push(format!("{path}: {call}"));
             }
@@ -84,7 +86,7 @@ fn only_list_and_get_operations_are_called() {
                     || word.ends_with("_alias")
                     || word.ends_with("_mapping")
                     || word.ends_with("_config");
-                if WRITE_VERBS.contains(&verb) && op_like {
+                if WRITE_VERBS.contains(&verb) && op_like && word != "assume_role" {
                     offending.push(format!("{path}: {word}"));
                 }
             }

@@ -105,7 +105,9 @@ fn grant_lines(g: &Grant) -> String {
     let mut out = format!("  {} {:<12} {}\n", symbol(g.decision), g.decision.label(), sanitize(&g.principal));
     let statement = g.statement_id.as_ref().map(|s| format!(" · statement {}", sanitize(s))).unwrap_or_default();
     let what = match g.path {
-        Path::EventSource | Path::FunctionUrl | Path::WebEndpoint => sanitize(&g.source).into_owned(),
+        Path::EventSource | Path::FunctionUrl | Path::WebEndpoint | Path::AssumedRole => {
+            sanitize(&g.source).into_owned()
+        }
         Path::IdentityPolicy => format!("{} in {}", g.actions.join(", "), sanitize(&g.source)),
         Path::ResourcePolicy => g.actions.join(", "),
     };

@@ -117,6 +117,35 @@ fn text(r: &Reach, all: bool) -> String {
         let more = if more > 0 { format!(" and {more} more") } else { String::new() };
         out.push_str(&format!("\n  denied everywhere: {}{more}\n", shown.join(", ")));
     }
+    if !r.chains.is_empty() {
+        out.push_str(&format!(
+            "\n  role chains (sts:AssumeRole, up to {} hops; each hop's trust policy lets the role in):\n",
+            crate::graph::MAX_HOPS
+        ));
+        for c in &r.chains {
+            let path: Vec<String> = c
+                .hops
+                .iter()
+                .map(|h| {
+                    let mark = if h.decision == crate::graph::Verdict::Allowed { "" } else { " (conditional)" };
+                    format!("assumes {} (trust statement {}){mark}", h.to, h.trust_statement.as_deref().unwrap_or("?"))
+                })
+                .collect();
+            let adds = if c.everything {
+                "every action on every resource".to_string()
+            } else if c.adds.is_empty() {
+                "nothing more".to_string()
+            } else {
+                c.adds.iter().take(6).cloned().collect::<Vec<_>>().join(", ")
+                    + &if c.adds.len() > 6 {
+                        format!(", … {} more services", c.adds.len() - 6)
+                    } else {
+                        String::new()
+                    }
+            };
+            out.push_str(&format!("    -> {}\n       adds {}\n", sanitize(&path.join(" -> ")), sanitize(&adds)));
+        }
+    }
     let conditional: Vec<&str> =
         r.statements.iter().filter(|s| !s.conditions.is_empty()).map(|s| s.source.as_str()).collect();
     if !conditional.is_empty() {

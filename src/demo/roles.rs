@@ -35,6 +35,29 @@ fn role(name: &str, attached: &[&str], inline: Vec<(&str, PolicyText)>) -> Role 
     }
 }
 
+/// Not an execution role: a deployment role the partner-sync role may assume (its
+/// identity policy allows sts:AssumeRole on *, and this trust policy lets it in), which
+/// reaches more than partner-sync itself: a role chain.
+fn ops_deploy() -> Role {
+    let mut r = role(
+        "ops-deploy",
+        &[],
+        vec![(
+            "deploy",
+            doc(vec![
+                allow(json!("s3:*"), json!("*")),
+                allow(
+                    json!("lambda:InvokeFunction"),
+                    json!(format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:payments-*")),
+                ),
+            ]),
+        )],
+    );
+    r.trust_policy = Some(doc(vec![json!({"Sid": "PartnerSyncDeploys", "Effect": "Allow",
+        "Principal": {"AWS": role_arn("partner-sync-role")}, "Action": "sts:AssumeRole"})]));
+    r
+}
+
 pub fn roles() -> Vec<Role> {
     let table = |t: &str| format!("arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{t}");
     let mut data = role(
@@ -117,6 +140,7 @@ pub fn roles() -> Vec<Role> {
             )],
         ),
         role("ops-admin-role", &[ADMIN], vec![]),
+        ops_deploy(),
         role(
             "legacy-notaction-role",
             &[BASIC],

@@ -95,7 +95,9 @@ fn reaches(g: &Graph) -> BTreeMap<String, Reach> {
     let mut by_role: BTreeMap<String, Reach> = BTreeMap::new();
     let mut out = BTreeMap::new();
     for (i, f) in g.functions().iter().enumerate() {
-        let reach = by_role.entry(f.role_arn.clone()).or_insert_with(|| g.reach(&Target { function: i, scope: None }));
+        let reach = by_role
+            .entry(f.role_arn.clone())
+            .or_insert_with(|| g.reach_without_chains(&Target { function: i, scope: None }));
         out.insert(f.name.clone(), reach.clone());
     }
     out

@@ -281,7 +281,7 @@ impl Graph {
             if out.contains_key(f.role_arn.as_str()) || self.principal(&f.role_arn).is_none() {
                 continue;
             }
-            let reach = self.reach(&Target { function: fi, scope: None });
+            let reach = self.reach_without_chains(&Target { function: fi, scope: None });
             out.insert(f.role_arn.as_str(), self.role_rules(&reach));
         }
         out

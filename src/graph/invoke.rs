@@ -22,6 +22,8 @@ pub enum Path {
     IdentityPolicy,
     /// A web function endpoint whose AuthType lets callers in without Lambda's say.
     WebEndpoint,
+    /// By assuming a role that may (`sts:AssumeRole`, its trust policy letting them in).
+    AssumedRole,
 }
 
 impl Path {
@@ -32,6 +34,7 @@ impl Path {
             Path::EventSource => "event-source",
             Path::IdentityPolicy => "identity-policy",
             Path::WebEndpoint => "web-endpoint",
+            Path::AssumedRole => "assume-role",
         }
     }
 }
@@ -199,6 +202,12 @@ impl Graph {
             self.direct_grants(target.function).iter().filter(|g| wanted(&g.scope)).cloned().collect();
         for (scope, policy) in ordered_scopes(f).into_iter().filter(|(s, _)| wanted(s)) {
             grants.extend(self.identity_grants(f, &scope, policy.and_then(|p| p.parsed.as_ref().ok())));
+        }
+        // Per scope: a principal that assumes its way in is listed under each scope it reaches.
+        let scopes: Vec<Scope> = ordered_scopes(f).into_iter().map(|(s, _)| s).filter(|s| wanted(s)).collect();
+        for scope in scopes {
+            let here: Vec<Grant> = grants.iter().filter(|g| g.scope == scope).cloned().collect();
+            grants.extend(self.assumed_grants(&here));
         }
         grants.sort_by_key(|g| (scope_rank(&g.scope), g.path));
         let mut unread = self.function_unread(f, target.scope.as_ref());

@@ -7,6 +7,7 @@
 //! up front, identity-based ones on demand.
 
 mod can;
+mod chains;
 mod diff;
 mod findings;
 mod foreign;
@@ -26,6 +27,7 @@ use std::collections::HashMap;
 
 use crate::model::{Function, Snapshot};
 pub use can::CanAnswer;
+pub use chains::{Chain, Hop, MAX_HOPS};
 pub use diff::{Diff, GrantChange, ReachChange, diff};
 pub use findings::{Finding, Severity, Subject};
 pub use inputs::{describe as describe_gap, none_phrase};
@@ -50,6 +52,8 @@ pub struct Graph {
     pub principals: Vec<PrincipalInfo>,
     /// Resource-policy, URL and event-source grants per function, in function order.
     invokers: Vec<Vec<Grant>>,
+    /// Role -> the assume edges into it (built on first use).
+    chains_into: std::sync::OnceLock<HashMap<String, Vec<chains::Hop>>>,
     /// Reach depends only on the role, and roles are shared: computed once per role.
     reach_cache: std::sync::Mutex<HashMap<String, Reach>>,
 }
@@ -71,6 +75,7 @@ impl Graph {
             managed,
             principals: Vec::new(),
             invokers: Vec::new(),
+            chains_into: Default::default(),
             reach_cache: Default::default(),
         };
         graph.principals = principals::collect(&graph);

@@ -85,6 +85,9 @@ pub struct Reach {
     /// Every allowed catalog action (what `services` groups).
     #[serde(skip)]
     pub allowed: ActionSet,
+    /// Role chains from this role (`sts:AssumeRole`), with what each adds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chains: Vec<super::Chain>,
 }
 
 fn strings(t: &Targets) -> Vec<String> {
@@ -131,7 +134,16 @@ impl Graph {
             .map_or_else(|| f.role_arn.clone(), |v| v.role_arn.clone())
     }
 
+    /// What a function scope reaches: its role's own permissions, and the role chains
+    /// (`sts:AssumeRole`) from it with what each adds.
     pub fn reach(&self, target: &Target) -> Reach {
+        let mut reach = self.reach_without_chains(target);
+        reach.chains = self.role_chains(&reach.role_arn);
+        reach
+    }
+
+    /// `reach` without following role chains (what account-wide answers use).
+    pub(super) fn reach_without_chains(&self, target: &Target) -> Reach {
         let f = self.function(target.function);
         let role_arn = self.role_of(target);
         let function = scope_arn(f, target.scope.as_ref().unwrap_or(&Scope::Unqualified));
@@ -164,6 +176,7 @@ impl Graph {
                 unread,
                 unknown: Vec::new(),
                 allowed: ActionSet::empty(Catalog::embedded().actions.len()),
+                chains: Vec::new(),
             };
         };
         let boundary_arn = self.role(&role_arn).and_then(|r| r.permission_boundary_arn.clone());
@@ -244,6 +257,7 @@ impl Graph {
             unread,
             unknown,
             allowed,
+            chains: Vec::new(),
         }
     }
 

@@ -1,0 +1,188 @@
+//! Role chains: `sts:AssumeRole` from one role to another whose trust policy lets it in,
+//! in this account or any account the snapshot holds. `reach` follows them from an
+//! execution role and says what each chain adds; `who-can-invoke` lists principals that
+//! reach a function only by assuming a role that may invoke it. Chains are at most
+//! `MAX_HOPS` long and never revisit a role.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+use serde::Serialize;
+
+use super::Graph;
+use super::invoke::{Grant, Path, PrincipalKind, Verdict};
+use crate::catalog::Catalog;
+use crate::policy::eval::action_matches;
+use crate::policy::{self, Caller, Context, Decision, Effect, Named, Policies, Request};
+
+/// The longest chain followed.
+pub const MAX_HOPS: usize = 3;
+
+/// One `sts:AssumeRole` step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hop {
+    pub from: String,
+    pub to: String,
+    pub decision: Verdict,
+    /// The trust statement that lets `from` in.
+    pub trust_statement: Option<String>,
+    /// What the step depends on (conditions of either side).
+    pub conditions: Vec<String>,
+}
+
+/// A chain from a role, and what its last role reaches that the first does not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chain {
+    pub hops: Vec<Hop>,
+    /// `service (N actions)` for each service the last role adds.
+    pub adds: Vec<String>,
+    /// The last role allows every action on every resource.
+    pub everything: bool,
+}
+
+impl Graph {
+    /// Roles `from` may assume: its identity policies and boundary, and each target's trust
+    /// policy, decide (`sts:AssumeRole` always needs the trust policy).
+    pub(super) fn assume_edges(&self, from: &str) -> Vec<Hop> {
+        let (Ok(caller), Some(p)) = (Caller::parse(from), self.principal(from)) else { return Vec::new() };
+        let (identity, boundary) = self.identity_policies(p);
+        // Most roles allow no sts:AssumeRole at all: nothing to evaluate.
+        let may = identity
+            .iter()
+            .flat_map(|n| &n.policy.statements)
+            .any(|s| s.effect == Effect::Allow && action_matches(&s.actions, "sts:AssumeRole"));
+        if !may {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for target in self.snapshot.roles.iter().filter(|r| r.arn != from) {
+            let Some(Ok(trust)) = target.trust_policy.as_ref().map(|t| &t.parsed) else { continue };
+            let ctx = policy::with_request_keys(Context::open(), &caller, &target.arn);
+            let policies = Policies {
+                identity: identity.clone(),
+                resource: Some(Named { name: "trust policy", policy: trust }),
+                boundary,
+            };
+            let request = Request { caller: &caller, action: "sts:AssumeRole", resource: &target.arn, context: &ctx };
+            let eval = policy::evaluate(&request, &policies);
+            let decision = match eval.decision {
+                Decision::Allowed => Verdict::Allowed,
+                Decision::Conditional => Verdict::Conditional,
+                _ => continue,
+            };
+            let (_, conditions) = super::invoke::verdict(&eval, None);
+            let trust_statement = eval
+                .deciding
+                .iter()
+                .find(|s| s.policy == "trust policy")
+                .map(|s| s.sid.clone().filter(|x| !x.is_empty()).unwrap_or(format!("#{}", s.index)));
+            out.push(Hop { from: from.to_string(), to: target.arn.clone(), decision, trust_statement, conditions });
+        }
+        out
+    }
+
+    /// Every principal's assume edges, by target role (built once).
+    fn edges_into(&self) -> &HashMap<String, Vec<Hop>> {
+        self.chains_into.get_or_init(|| {
+            let mut into: HashMap<String, Vec<Hop>> = HashMap::new();
+            for p in &self.principals {
+                for hop in self.assume_edges(&p.arn) {
+                    into.entry(hop.to.clone()).or_default().push(hop);
+                }
+            }
+            into
+        })
+    }
+
+    /// The chains from `role`, breadth first, each with what its last role adds.
+    pub fn role_chains(&self, role: &str) -> Vec<Chain> {
+        let start = self.reach_of_role(role.to_string(), role);
+        let mut out = Vec::new();
+        let mut queue: VecDeque<Vec<Hop>> = self.assume_edges(role).into_iter().map(|h| vec![h]).collect();
+        while let Some(path) = queue.pop_front() {
+            let last = path.last().map(|h| h.to.clone()).unwrap_or_default();
+            let target = self.reach_of_role(last.clone(), &last);
+            let mut gained = target.allowed.clone();
+            gained.subtract(&start.allowed);
+            out.push(Chain { adds: by_service(&gained), everything: target.everything, hops: path.clone() });
+            if path.len() < MAX_HOPS {
+                let seen: BTreeSet<&str> = std::iter::once(role).chain(path.iter().map(|h| h.to.as_str())).collect();
+                for hop in self.assume_edges(&last).into_iter().filter(|h| !seen.contains(h.to.as_str())) {
+                    let mut longer = path.clone();
+                    longer.push(hop);
+                    queue.push_back(longer);
+                }
+            }
+        }
+        out
+    }
+
+    /// Principals that reach `grants` (identity-policy rows of roles) only by assuming one
+    /// of those roles, up to `MAX_HOPS` steps back, each once.
+    pub(super) fn assumed_grants(&self, grants: &[Grant]) -> Vec<Grant> {
+        let into = self.edges_into();
+        let mut out = Vec::new();
+        let mut seen: BTreeSet<String> = grants.iter().map(|g| g.principal.clone()).collect();
+        let mut frontier: Vec<(Grant, Vec<String>)> = grants
+            .iter()
+            .filter(|g| g.path == Path::IdentityPolicy && g.principal_kind == PrincipalKind::Role)
+            .map(|g| (g.clone(), Vec::new()))
+            .collect();
+        for _ in 0..MAX_HOPS {
+            let mut next = Vec::new();
+            for (grant, via) in &frontier {
+                for hop in into.get(&grant.principal).into_iter().flatten() {
+                    if !seen.insert(hop.from.clone()) {
+                        continue;
+                    }
+                    let mut via = via.clone();
+                    via.insert(0, grant.principal.clone());
+                    let mut conditions = vec![format!(
+                        "by assuming {} (trust statement {})",
+                        via.join(", then "),
+                        hop.trust_statement.as_deref().unwrap_or("?")
+                    )];
+                    conditions.extend(hop.conditions.iter().cloned());
+                    conditions.extend(grant.conditions.iter().cloned());
+                    let decision = if hop.decision == Verdict::Allowed && grant.decision == Verdict::Allowed {
+                        Verdict::Allowed
+                    } else {
+                        Verdict::Conditional
+                    };
+                    let row = Grant {
+                        principal: hop.from.clone(),
+                        principal_kind: if hop.from.contains(":user/") {
+                            PrincipalKind::User
+                        } else {
+                            PrincipalKind::Role
+                        },
+                        path: Path::AssumedRole,
+                        decision,
+                        conditions,
+                        source: format!("assumes {}", grant.principal),
+                        ..grant.clone()
+                    };
+                    next.push((row.clone(), via));
+                    out.push(row);
+                }
+            }
+            frontier = next;
+        }
+        out
+    }
+}
+
+/// `service (N actions)` per service of an action set, largest first.
+fn by_service(set: &crate::catalog::ActionSet) -> Vec<String> {
+    let catalog = Catalog::embedded();
+    let mut counts: Vec<(usize, String)> = catalog
+        .services
+        .iter()
+        .map(|s| (set.count_in(s.actions.clone()), s.prefix.clone()))
+        .filter(|(n, _)| *n > 0)
+        .collect();
+    counts.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    counts
+        .into_iter()
+        .map(|(n, s)| if n == 1 { format!("{s} (1 action)") } else { format!("{s} ({n} actions)") })
+        .collect()
+}
