@@ -425,3 +425,27 @@ fn a_cached_copy_stays_on_screen_until_the_fresh_account_arrives() {
     assert_eq!(app.row_count(), 40);
     assert!(screen_text(&app, 120, 20).contains("4 functions removed"));
 }
+
+#[test]
+fn several_accounts_show_their_account_and_region_and_can_be_filtered_by_them() {
+    let partner = Snapshot::from_json(&demo::JSON.replace("123456789012", "111122223333")).unwrap();
+    let own = Snapshot::from_json(demo::JSON).unwrap();
+    let merged = lambdascope::model::merge(vec![own, partner]).unwrap();
+    let mut app = App::new("test");
+    app.update(Action::Loaded(Box::new(Loaded::new(merged))));
+    assert_eq!(app.row_count(), 90);
+    let screen = screen_text(&app, 160, 20);
+    assert!(screen.contains("ACCOUNT      REGION         NAME"), "{screen}");
+    assert!(screen.contains("111122223333 us-east-1      app-cart-get"), "{screen}");
+    // The filter matches the account too.
+    app.update(Action::StartFilter);
+    typed(&mut app, "11112222");
+    assert_eq!(app.row_count(), 45);
+    app.update(Action::InputCancel);
+    // The accounts screen lists each account and region read, and who read it.
+    app.update(Action::Goto(ViewKind::Accounts));
+    let screen = screen_text(&app, 160, 20);
+    assert!(screen.contains("Accounts and regions (2)"), "{screen}");
+    assert!(screen.contains("123456789012  us-east-1       read") && screen.contains("111122223333  us-east-1       read"), "{screen}");
+    assert!(screen.contains("arn:aws:sts::111122223333:assumed-role/SecurityAudit/alice"), "{screen}");
+}

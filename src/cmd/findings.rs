@@ -19,7 +19,9 @@ pub fn run(global: &Global, min: &str, fail_on: Option<&str>) -> Result<Outcome>
     let shown: Vec<&Finding> = all.iter().filter(|f| f.severity >= min).collect();
     match global.format {
         Format::Json => emit_json(&json!({"findings": shown, "unread": unread}))?,
-        Format::Text => emit(&(text(&shown, unread.len()) + &unknown_section(&unread, &[])))?,
+        Format::Text => {
+            emit(&(text(&shown, unread.len(), graph.snapshot.is_multi()) + &unknown_section(&unread, &[])))?
+        }
     }
     let failed = fail_on.is_some_and(|t| all.iter().any(|f| f.severity >= t));
     Ok(match (failed, unread.is_empty()) {
@@ -31,17 +33,21 @@ pub fn run(global: &Global, min: &str, fail_on: Option<&str>) -> Result<Outcome>
 
 /// Findings as text. The same finding on several functions (a shared role's) prints once
 /// with every function it concerns, where it first appears.
-fn text(findings: &[&Finding], unread: usize) -> String {
+fn text(findings: &[&Finding], unread: usize, multi: bool) -> String {
     if findings.is_empty() {
         return format!("{}\n", none_phrase("no findings", unread));
     }
     let mut groups: Vec<(&Finding, Vec<String>)> = Vec::new();
     let mut index: HashMap<(Severity, &str, &str, &[String]), usize> = HashMap::new();
     for f in findings {
-        let at = match &f.qualifier {
+        let mut at = match &f.qualifier {
             Some(q) => format!("{}:{q}", f.function),
             None => f.function.clone(),
         };
+        // Several accounts and regions: say whose.
+        if multi && let Some((region, account)) = crate::model::arn_place(&f.arn) {
+            at = format!("{at} ({account} {region})");
+        }
         let key = (f.severity, f.id, f.title.as_str(), f.evidence.as_slice());
         match index.get(&key) {
             Some(&i) => groups[i].1.push(at),
@@ -79,7 +85,7 @@ fn distinct(findings: &[&Finding]) -> String {
         findings
             .iter()
             .filter(|f| f.subject == subject)
-            .map(|f| &f.function)
+            .map(|f| &f.arn)
             .collect::<std::collections::BTreeSet<_>>()
             .len()
     };

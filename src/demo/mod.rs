@@ -18,7 +18,7 @@ mod roles;
 mod synth;
 mod ways;
 
-pub use synth::synthetic;
+pub use synth::{synthetic, synthetic_org};
 
 pub const ACCOUNT: &str = "123456789012";
 pub const REGION: &str = "us-east-1";

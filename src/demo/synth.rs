@@ -30,6 +30,10 @@ impl Rng {
     }
 }
 
+/// The first account id of a synthetic organisation (`synthetic_org`); partner grants
+/// name accounts from here, so in an organisation they name accounts that were read.
+const ORG_FIRST: u64 = 100_000_000_000;
+
 const RUNTIMES: &[&str] = &["python3.12", "nodejs20.x", "java21", "go1.x", "python3.9", "dotnet8", "ruby3.3"];
 const BASIC: &str = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
 
@@ -81,7 +85,7 @@ fn statements(rng: &mut Rng, arn: &str, i: usize) -> Vec<Value> {
     match rng.below(25) {
         0 => out.push(grant(
             "Partner",
-            json!({"AWS": format!("arn:aws:iam::{}:root", 100_000_000_000 + rng.below(50))}),
+            json!({"AWS": format!("arn:aws:iam::{}:root", ORG_FIRST + rng.below(50))}),
             arn,
             None,
         )),
@@ -190,4 +194,18 @@ pub fn synthetic(functions: usize, seed: u64) -> Snapshot {
         .collect();
     s.normalize();
     s
+}
+
+/// A synthetic organisation: `accounts` accounts of `functions` functions each, one region,
+/// merged as one snapshot of several accounts. Each account is `synthetic` with its own
+/// seed, renumbered; partner grants name other accounts of the organisation.
+pub fn synthetic_org(accounts: usize, functions: usize, seed: u64) -> Snapshot {
+    let parts: Vec<Snapshot> = (0..accounts)
+        .map(|i| {
+            let one = synthetic(functions, seed.wrapping_add(i as u64 * 7919));
+            let id = format!("{}", ORG_FIRST + i as u64);
+            Snapshot::from_json(&one.to_json().replace(ACCOUNT, &id)).unwrap_or(one)
+        })
+        .collect();
+    crate::model::merge(parts).unwrap_or_else(|_| Snapshot::new(ACCOUNT, REGION))
 }

@@ -67,6 +67,8 @@ pub struct Finding {
     pub severity: Severity,
     /// The name of the function, web function or layer (`subject` says which).
     pub function: String,
+    /// Its ARN (unqualified; a layer's without version): names it across accounts and regions.
+    pub arn: String,
     /// The alias or version; the endpoint of a web function; the version of a layer.
     pub qualifier: Option<String>,
     pub subject: Subject,
@@ -111,6 +113,7 @@ pub(super) fn finding(
         id,
         severity,
         function: f.name.clone(),
+        arn: f.arn.clone(),
         qualifier: q.map(str::to_string),
         subject: Subject::Function,
         title,

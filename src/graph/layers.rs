@@ -66,6 +66,7 @@ impl Graph {
                         id,
                         severity,
                         function: l.name.clone(),
+                        arn: l.arn.clone(),
                         qualifier: g.qualifier.clone(),
                         subject: Subject::Layer,
                         title,

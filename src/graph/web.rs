@@ -236,6 +236,7 @@ impl Graph {
                         id,
                         severity,
                         function: w.name.clone(),
+                        arn: w.arn.clone(),
                         qualifier: q.clone(),
                         subject: Subject::WebFunction,
                         title,
@@ -297,6 +298,7 @@ impl Graph {
                     id: "secret-env",
                     severity: Severity::Medium,
                     function: w.name.clone(),
+                    arn: w.arn.clone(),
                     qualifier: None,
                     subject: Subject::WebFunction,
                     title: format!(

@@ -27,6 +27,7 @@ pub enum ViewKind {
     Findings,
     Gaps,
     Ways,
+    Accounts,
     Help,
 }
 
@@ -66,6 +67,8 @@ pub enum Screen {
     Gaps,
     /// Web functions and layers: the other ways into Lambda code.
     Ways,
+    /// The accounts and regions the snapshot holds, and those it could not read.
+    Accounts,
     Help,
     /// "Can PRINCIPAL do ACTION on this function (scope)?"
     Explain {

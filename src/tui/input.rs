@@ -38,6 +38,7 @@ impl App {
             "findings" => self.goto(ViewKind::Findings),
             "gaps" | "errors" => self.goto(ViewKind::Gaps),
             "web" | "layers" | "ways" => self.goto(ViewKind::Ways),
+            "accounts" | "regions" => self.goto(ViewKind::Accounts),
             "help" => self.goto(ViewKind::Help),
             "q" | "quit" => self.quit = true,
             "r" | "reload" => return self.update(Action::Reload),
@@ -85,10 +86,14 @@ impl App {
             let mut matcher = Matcher::new(Config::DEFAULT);
             let pattern = Pattern::parse(&query, CaseMatching::Ignore, Normalization::Smart);
             let mut buf = Vec::new();
+            // Several accounts and regions: the filter matches those too ("eu-west", an id).
+            let haystack = |r: &super::rows::FunctionRow| {
+                if r.place.is_empty() { r.name.clone() } else { format!("{} {}", r.name, r.place) }
+            };
             d.rows
                 .iter()
                 .enumerate()
-                .filter_map(|(i, r)| pattern.score(Utf32Str::new(&r.name, &mut buf), &mut matcher).map(|s| (i, s)))
+                .filter_map(|(i, r)| pattern.score(Utf32Str::new(&haystack(r), &mut buf), &mut matcher).map(|s| (i, s)))
                 .collect()
         };
         let rows = &d.rows;

@@ -2,6 +2,7 @@
 //! computes no permission logic of its own. Loading (a file, or a live fetch streaming
 //! progress) runs off the event loop, which never blocks.
 
+mod accounts;
 pub mod app;
 mod input;
 pub mod keymap;

@@ -91,6 +91,7 @@ impl App {
             ViewKind::Findings => Screen::Findings,
             ViewKind::Gaps => Screen::Gaps,
             ViewKind::Ways => Screen::Ways,
+            ViewKind::Accounts => Screen::Accounts,
             ViewKind::Help => Screen::Help,
         };
         if self.place().screen != screen {

@@ -91,12 +91,16 @@ pub struct FunctionRow {
     pub worst_id: Option<&'static str>,
     /// Listed, but its details are not read yet (a live account still loading).
     pub pending: bool,
+    /// `ACCOUNT REGION` when the snapshot holds several; empty otherwise.
+    pub place: String,
 }
 
 pub fn function_rows(graph: &Graph, findings: &[Finding]) -> Vec<FunctionRow> {
     let mut by_function: std::collections::HashMap<&str, Vec<&Finding>> = std::collections::HashMap::new();
     for x in findings {
-        by_function.entry(x.function.as_str()).or_default().push(x);
+        if x.subject == crate::graph::Subject::Function {
+            by_function.entry(x.arn.as_str()).or_default().push(x);
+        }
     }
     let pending: std::collections::HashSet<&str> = graph
         .snapshot
@@ -110,7 +114,7 @@ pub fn function_rows(graph: &Graph, findings: &[Finding]) -> Vec<FunctionRow> {
         .iter()
         .enumerate()
         .map(|(index, f)| {
-            let mine = by_function.get(f.name.as_str()).map(Vec::as_slice).unwrap_or_default();
+            let mine = by_function.get(f.arn.as_str()).map(Vec::as_slice).unwrap_or_default();
             let worst_finding = mine.iter().max_by_key(|x| x.severity);
             let worst = worst_finding.map(|x| x.severity);
             let public = if mine.iter().any(|x| x.id == "public-invoke") {
@@ -128,8 +132,13 @@ pub fn function_rows(graph: &Graph, findings: &[Finding]) -> Vec<FunctionRow> {
                 .collect();
             principals.sort_unstable();
             principals.dedup();
+            let place = match crate::model::arn_place(&f.arn) {
+                Some((region, account)) if graph.snapshot.is_multi() => format!("{account} {region}"),
+                _ => String::new(),
+            };
             FunctionRow {
                 index,
+                place,
                 name: s(&f.name),
                 arn: f.arn.clone(),
                 runtime: s(f.runtime.as_deref().unwrap_or("-")),
@@ -334,7 +343,7 @@ pub fn finding_rows(findings: &[&Finding], graph: &Graph, unread: &[String]) -> 
                 Some(q) => format!("{}:{q}", f.function),
                 None => f.function.clone(),
             };
-            let index = (f.subject == crate::graph::Subject::Function).then(|| graph.index_of(&f.function)).flatten();
+            let index = (f.subject == crate::graph::Subject::Function).then(|| graph.index_of_arn(&f.arn)).flatten();
             Row {
                 spans: vec![
                     (format!("{:<12}", severity_label(Some(f.severity))), severity_tone(Some(f.severity))),

@@ -54,8 +54,12 @@ impl App {
                 Tab::Reach => rows::reach_rows(&d.graph, *index),
                 Tab::Policies => super::policies::policy_rows(&d.graph, *index, highlight.as_ref()),
                 Tab::Findings => {
-                    let name = &d.graph.function(*index).name;
-                    let mine: Vec<&Finding> = d.findings.iter().filter(|f| &f.function == name).collect();
+                    let arn = &d.graph.function(*index).arn;
+                    let mine: Vec<&Finding> = d
+                        .findings
+                        .iter()
+                        .filter(|f| f.subject == crate::graph::Subject::Function && &f.arn == arn)
+                        .collect();
                     let unread = d.graph.function_unread(d.graph.function(*index), None);
                     rows::finding_rows(&mine, &d.graph, &unread)
                 }
@@ -66,6 +70,7 @@ impl App {
             Screen::Principal(p) => super::lists::principal_detail(&d.graph, p),
             Screen::Gaps => super::lists::gap_rows(&d.graph),
             Screen::Ways => super::ways::ways_rows(&d.graph),
+            Screen::Accounts => super::accounts::account_rows(&d.graph),
             Screen::Help => super::lists::help_rows(),
             Screen::Explain { index, scope, principal, action, answer } => {
                 super::lists::explain_rows(&d.graph, *index, scope.as_ref(), principal, action, answer.as_deref())
@@ -75,6 +80,15 @@ impl App {
 }
 
 fn function_row(r: &FunctionRow) -> Row {
+    let mut row = function_columns(r);
+    if !r.place.is_empty() {
+        let (account, region) = r.place.split_once(' ').unwrap_or((&r.place, ""));
+        row.spans.insert(0, (format!("{account:<13}{region:<15}"), rows::Tone::Dim));
+    }
+    row
+}
+
+fn function_columns(r: &FunctionRow) -> Row {
     if r.pending {
         // Listed but not read yet: what the listing said, and that the rest is coming.
         return Row {

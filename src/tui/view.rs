@@ -84,6 +84,7 @@ fn title(app: &App) -> String {
         Screen::Ways => {
             format!(" Web functions ({}) and layers ({}) ", d.graph.web_functions().len(), d.graph.layers().len())
         }
+        Screen::Accounts => format!(" Accounts and regions ({}) ", d.graph.snapshot.parts().len()),
         Screen::Help => " Help ".into(),
         Screen::Explain { index, .. } => format!(" Explain › {} ", name(*index)),
     }
@@ -115,10 +116,13 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App) {
         }
         Screen::Functions if app.data.is_some() => {
             let [head, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
-            let header = format!(
+            let mut header = format!(
                 "{:<30} {:<12} {:<22} {:<10} {:>8}  {:<7} {}",
                 "NAME", "RUNTIME", "ROLE", "MODIFIED", "INVOKERS", "PUBLIC", "WORST"
             );
+            if app.data.as_ref().is_some_and(|d| d.graph.snapshot.is_multi()) {
+                header = format!("{:<13}{:<15}{header}", "ACCOUNT", "REGION");
+            }
             frame.render_widget(
                 Paragraph::new(Span::styled(header, Style::default().add_modifier(Modifier::BOLD))),
                 head,
