@@ -446,6 +446,9 @@ fn several_accounts_show_their_account_and_region_and_can_be_filtered_by_them() 
     app.update(Action::Goto(ViewKind::Accounts));
     let screen = screen_text(&app, 160, 20);
     assert!(screen.contains("Accounts and regions (2)"), "{screen}");
-    assert!(screen.contains("123456789012  us-east-1       read") && screen.contains("111122223333  us-east-1       read"), "{screen}");
+    assert!(
+        screen.contains("123456789012  us-east-1       read") && screen.contains("111122223333  us-east-1       read"),
+        "{screen}"
+    );
     assert!(screen.contains("arn:aws:sts::111122223333:assumed-role/SecurityAudit/alice"), "{screen}");
 }

@@ -117,12 +117,13 @@ pub async fn fetch_spread(
                     }
                     Ok(_) => (GapReason::Error, "the answer held no credentials".to_string()),
                 };
-                let message = format!("account {account} was not read: its role could not be assumed ({message})");
+                let why = format!("its role {role} could not be assumed ({message})");
                 emit(Event::Part {
                     account: account.clone(),
                     region: "*".into(),
-                    state: PartState::Failed(message.clone()),
+                    state: PartState::Failed(why.clone()),
                 });
+                let message = format!("account {account} was not read: {why}");
                 gaps.push(Gap { operation: "sts:AssumeRole".into(), resource: role, reason, message });
             }
         }

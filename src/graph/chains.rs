@@ -54,7 +54,8 @@ impl Graph {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for target in self.snapshot.roles.iter().filter(|r| r.arn != from) {
+        let targets = self.assumable_roles.iter().map(|&i| &self.snapshot.roles[i]);
+        for target in targets.filter(|r| r.arn != from) {
             let Some(Ok(trust)) = target.trust_policy.as_ref().map(|t| &t.parsed) else { continue };
             let ctx = policy::with_request_keys(Context::open(), &caller, &target.arn);
             let policies = Policies {
@@ -169,6 +170,31 @@ impl Graph {
         }
         out
     }
+}
+
+/// Roles whose trust policy has an Allow naming an AWS principal, `*` or a `NotPrincipal`:
+/// a trust policy that admits only services (or is unreadable) lets no role or user in.
+pub(super) fn assumable_roles(roles: &[crate::model::Role]) -> Vec<usize> {
+    roles
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            let Some(Ok(trust)) = r.trust_policy.as_ref().map(|t| &t.parsed) else { return false };
+            trust.statements.iter().any(|s| {
+                s.effect == Effect::Allow
+                    && s.principal.as_ref().is_some_and(|p| {
+                        p.negated
+                            || p.entries.iter().any(|e| {
+                                matches!(
+                                    e,
+                                    crate::policy::PrincipalEntry::Anyone | crate::policy::PrincipalEntry::Aws(_)
+                                )
+                            })
+                    })
+            })
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// `service (N actions)` per service of an action set, largest first.

@@ -144,21 +144,26 @@ impl Graph {
         for f in self.functions() {
             users.entry(f.role_arn.as_str()).or_default().push(f.name.as_str());
         }
-        for (i, f) in self.functions().iter().enumerate() {
-            out.extend(self.grant_findings(i));
-            out.extend(self.scope_findings(i));
+        let per_function = super::par_map(self.functions().len(), |i| {
+            let f = self.function(i);
+            let mut mine = self.grant_findings(i);
+            mine.extend(self.scope_findings(i));
             if let Some(rf) = roles.get(f.role_arn.as_str()) {
-                out.extend(rf.iter().map(|(id, sev, title, ev)| finding(id, *sev, f, None, title.clone(), ev.clone())));
+                mine.extend(
+                    rf.iter().map(|(id, sev, title, ev)| finding(id, *sev, f, None, title.clone(), ev.clone())),
+                );
             }
-            out.extend(self.function_findings(f, users.get(f.role_arn.as_str()).map_or(0, Vec::len)));
-            out.extend(self.foreign_layer_findings(f));
-        }
+            mine.extend(self.function_findings(f, users.get(f.role_arn.as_str()).map_or(0, Vec::len)));
+            mine.extend(self.foreign_layer_findings(f));
+            mine
+        });
+        out.extend(per_function.into_iter().flatten());
         out.extend(self.web_findings());
         out.extend(self.layer_findings());
         out.sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
-                .then_with(|| (&a.function, &a.qualifier, a.id).cmp(&(&b.function, &b.qualifier, b.id)))
+                .then_with(|| (&a.function, &a.arn, &a.qualifier, a.id).cmp(&(&b.function, &b.arn, &b.qualifier, b.id)))
         });
         out
     }
@@ -279,15 +284,18 @@ impl Graph {
 
     /// Findings about each execution role, computed once per role.
     fn role_findings(&self) -> BTreeMap<&str, Vec<RoleFinding>> {
-        let mut out = BTreeMap::new();
+        // One function per role that exists; each role's rules on their own core.
+        let mut first: BTreeMap<&str, usize> = BTreeMap::new();
         for (fi, f) in self.functions().iter().enumerate() {
-            if out.contains_key(f.role_arn.as_str()) || self.principal(&f.role_arn).is_none() {
-                continue;
+            if self.principal(&f.role_arn).is_some() {
+                first.entry(f.role_arn.as_str()).or_insert(fi);
             }
-            let reach = self.reach_without_chains(&Target { function: fi, scope: None });
-            out.insert(f.role_arn.as_str(), self.role_rules(&reach));
         }
-        out
+        let roles: Vec<(&str, usize)> = first.into_iter().collect();
+        let rules = super::par_map(roles.len(), |i| {
+            self.role_rules(&self.reach_without_chains(&Target { function: roles[i].1, scope: None }))
+        });
+        roles.into_iter().map(|(arn, _)| arn).zip(rules).collect()
     }
 
     fn role_rules(&self, reach: &Reach) -> Vec<RoleFinding> {

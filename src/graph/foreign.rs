@@ -6,7 +6,7 @@
 use super::Graph;
 use super::grants::Representative;
 use super::invoke::{Grant, PrincipalKind, Verdict, verdict};
-use crate::policy::{self, Caller, Context, Named, Policies, Policy, Request, arn};
+use crate::policy::{self, Caller, Context, Named, Policies, Policy, Request};
 
 /// A grant's stand-in caller and the extra request keys its path sets (a URL's auth type).
 pub(super) struct Asked<'a> {
@@ -35,9 +35,7 @@ impl Graph {
             return None;
         }
         let candidates: Vec<&super::PrincipalInfo> = match rep.kind {
-            PrincipalKind::Account => {
-                self.principals.iter().filter(|pi| arn::account(&pi.arn) == Some(account)).collect()
-            }
+            PrincipalKind::Account => self.principals_of(account).collect(),
             _ => self.principal(&rep.principal).into_iter().collect(),
         };
         let mut out = Vec::new();

@@ -282,10 +282,12 @@ pub(super) fn judge(
 fn source_grants(g: &Graph, f: &Function, scope: &Scope) -> Vec<Grant> {
     let target = scope_arn(f, scope);
     let latest = format!("{}:$LATEST", f.arn);
-    g.snapshot
-        .event_source_mappings
-        .iter()
-        .filter(|m| m.function_arn == target || (*scope == Scope::Unqualified && m.function_arn == latest))
+    let mut arns = vec![target.as_str()];
+    if *scope == Scope::Unqualified {
+        arns.push(&latest);
+    }
+    arns.into_iter()
+        .flat_map(|arn| g.mappings_of(arn))
         .map(|m| {
             let batch = m.batch_size.map(|b| format!(", batch {b}")).unwrap_or_default();
             let (decision, conditions) = match m.state.as_str() {

@@ -252,8 +252,7 @@ impl Graph {
         // Principals of other accounts need the resource policy too: their grants are
         // decided on the resource-policy path (see `foreign`).
         let home = self.account_of(resource);
-        let mine = |p: &&super::PrincipalInfo| crate::policy::arn::account(&p.arn) == Some(home);
-        for p in self.principals.iter().filter(mine).filter(|p| p.may_invoke || action != INVOKE) {
+        for p in self.principals_of(home).filter(|p| p.may_invoke || action != INVOKE) {
             let Ok(caller) = Caller::parse(&p.arn) else { continue };
             let (identity, boundary) = self.identity_policies(p);
             // Most principals' statements name other resources: skip them cheaply.

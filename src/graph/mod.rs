@@ -50,6 +50,15 @@ pub struct Graph {
     managed: HashMap<String, usize>,
     /// Principals of the account whose identity policies the snapshot holds.
     pub principals: Vec<PrincipalInfo>,
+    /// Principal ARN -> index into `principals`.
+    principal_index: HashMap<String, usize>,
+    /// Account -> indexes into `principals`.
+    by_account: HashMap<String, Vec<usize>>,
+    /// Target function ARN (as the mapping names it) -> event source mappings.
+    mappings: HashMap<String, Vec<usize>>,
+    /// Roles whose trust policy could let an IAM principal in (not only services): the only
+    /// possible targets of `sts:AssumeRole` from a role or user.
+    assumable_roles: Vec<usize>,
     /// Resource-policy, URL and event-source grants per function, in function order.
     invokers: Vec<Vec<Grant>>,
     /// Role -> the assume edges into it (built on first use).
@@ -74,12 +83,25 @@ impl Graph {
             roles,
             managed,
             principals: Vec::new(),
+            principal_index: HashMap::new(),
+            by_account: HashMap::new(),
+            mappings: HashMap::new(),
+            assumable_roles: Vec::new(),
             invokers: Vec::new(),
             chains_into: Default::default(),
             reach_cache: Default::default(),
         };
+        for (i, m) in graph.snapshot.event_source_mappings.iter().enumerate() {
+            graph.mappings.entry(m.function_arn.clone()).or_default().push(i);
+        }
+        graph.assumable_roles = chains::assumable_roles(&graph.snapshot.roles);
         graph.principals = principals::collect(&graph);
-        graph.invokers = (0..graph.snapshot.functions.len()).map(|i| grants::direct_grants(&graph, i)).collect();
+        for (i, p) in graph.principals.iter().enumerate() {
+            graph.principal_index.insert(p.arn.clone(), i);
+            let account = crate::policy::arn::account(&p.arn).unwrap_or_default().to_string();
+            graph.by_account.entry(account).or_default().push(i);
+        }
+        graph.invokers = grants_in_parallel(&graph);
         graph
     }
 
@@ -110,6 +132,11 @@ impl Graph {
         self.by_arn.get(arn).copied()
     }
 
+    /// Event source mappings whose target is exactly this (qualified) function ARN.
+    pub(super) fn mappings_of(&self, arn: &str) -> impl Iterator<Item = &crate::model::EventSourceMapping> {
+        self.mappings.get(arn).into_iter().flatten().map(|&i| &self.snapshot.event_source_mappings[i])
+    }
+
     /// The account a function (or any ARN) belongs to; the snapshot's own for anything else.
     pub fn account_of<'a>(&'a self, arn: &'a str) -> &'a str {
         crate::policy::arn::account(arn).filter(|a| !a.is_empty()).unwrap_or(&self.snapshot.account_id)
@@ -135,6 +162,33 @@ impl Graph {
             .iter()
             .find(|g| operations.contains(&g.operation.as_str()) && (g.resource == resource || g.resource == "*"))
     }
+}
+
+/// Every function's direct grants, computed on every core (each function's are
+/// independent of the others'), in function order.
+fn grants_in_parallel(graph: &Graph) -> Vec<Vec<Grant>> {
+    par_map(graph.snapshot.functions.len(), |i| grants::direct_grants(graph, i))
+}
+
+/// `f(0..n)` in order, spread over the machine's cores when `n` is large enough to pay
+/// for the threads. The pure core's only concurrency: scoped threads, no runtime.
+pub(crate) fn par_map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(n / 500).max(1);
+    if threads == 1 {
+        return (0..n).map(&f).collect();
+    }
+    let chunk = n.div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = (0..threads)
+            .map(|t| {
+                let range = t * chunk..((t + 1) * chunk).min(n);
+                scope.spawn(move || range.map(f).collect::<Vec<_>>())
+            })
+            .collect();
+        // A worker that panicked would be a bug in the engine: re-raise it here.
+        parts.into_iter().flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
 }
 
 /// `unknown (access denied: iam:ListUsers)` style wording for a gap.

@@ -5,7 +5,6 @@
 //! keys it stays a stated condition.
 
 use super::Graph;
-use crate::policy::{self, Caller, Context, Decision, Named, Policies, Request};
 
 impl Graph {
     /// What must agree before a role's actions in `service` work, in words; `None` when
@@ -24,28 +23,13 @@ impl Graph {
 
     /// Which roles of the snapshot `role` may assume, decided with their trust policies.
     fn assumable(&self, role: &str) -> String {
-        let Ok(caller) = Caller::parse(role) else { return "sts:AssumeRole: the caller could not be read".into() };
-        let Some(p) = self.principal(role) else {
+        if self.principal(role).is_none() {
             return "sts:AssumeRole: the role's policies are not in the snapshot".into();
-        };
-        let (identity, boundary) = self.identity_policies(p);
-        let mut allowed = Vec::new();
-        let mut conditional = Vec::new();
-        for target in self.snapshot.roles.iter().filter(|r| r.arn != role) {
-            let trust = target.trust_policy.as_ref().and_then(|t| t.parsed.as_ref().ok());
-            let ctx = policy::with_request_keys(Context::open(), &caller, &target.arn);
-            let policies = Policies {
-                identity: identity.clone(),
-                resource: trust.map(|policy| Named { name: "trust policy", policy }),
-                boundary,
-            };
-            let request = Request { caller: &caller, action: "sts:AssumeRole", resource: &target.arn, context: &ctx };
-            match policy::evaluate(&request, &policies).decision {
-                Decision::Allowed => allowed.push(target.arn.clone()),
-                Decision::Conditional => conditional.push(target.arn.clone()),
-                _ => {}
-            }
         }
+        let edges = self.assume_edges(role);
+        let pick =
+            |v: super::Verdict| edges.iter().filter(|h| h.decision == v).map(|h| h.to.clone()).collect::<Vec<_>>();
+        let (allowed, conditional) = (pick(super::Verdict::Allowed), pick(super::Verdict::Conditional));
         let mut out =
             String::from("sts:AssumeRole works only where the target role's trust policy lets this role in; ");
         match (allowed.is_empty(), conditional.is_empty()) {

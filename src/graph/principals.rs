@@ -64,7 +64,12 @@ impl Graph {
 
     /// The principal with this ARN (a role session is found through its role).
     pub fn principal(&self, arn: &str) -> Option<&PrincipalInfo> {
-        self.principals.iter().find(|p| p.arn == arn)
+        self.principal_index.get(arn).map(|&i| &self.principals[i])
+    }
+
+    /// The principals of one account.
+    pub(super) fn principals_of(&self, account: &str) -> impl Iterator<Item = &PrincipalInfo> {
+        self.by_account.get(account).into_iter().flatten().map(|&i| &self.principals[i])
     }
 }
 

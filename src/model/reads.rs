@@ -2,6 +2,8 @@
 //! them in `account_id` and `region`; a snapshot of several (format 3, `fetch --accounts
 //! --regions` or `merge`) lists each in `reads`, the first being the caller's own.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -29,38 +31,59 @@ impl Snapshot {
 
     /// Whether this account was read (in any region): its identity policies are known.
     pub fn holds_account(&self, account: &str) -> bool {
-        self.parts().iter().any(|(a, _)| *a == account)
+        self.account_id == account || self.reads.iter().any(|r| r.account_id == account)
     }
 
     /// Whether this account and region was read.
     pub fn holds(&self, account: &str, region: &str) -> bool {
-        self.parts().iter().any(|(a, r)| *a == account && *r == region)
+        (self.account_id == account && self.region == region)
+            || self.reads.iter().any(|r| r.account_id == account && r.region == region)
     }
 
-    /// Counts per account and region.
+    /// Counts per account and region (one pass over each list).
     pub fn part_summaries(&self) -> Vec<PartSummary> {
-        let here = |arn: &str, account: &str, region: &str| arn_place(arn) == Some((region, account));
-        self.parts()
+        let mut out: Vec<PartSummary> = self
+            .parts()
             .into_iter()
             .map(|(account, region)| PartSummary {
                 account_id: account.to_string(),
                 region: region.to_string(),
-                functions: self.functions.iter().filter(|f| here(&f.arn, account, region)).count(),
-                web_functions: self.web_functions.iter().filter(|w| here(&w.arn, account, region)).count(),
-                layer_versions: self
-                    .layers
-                    .iter()
-                    .filter(|l| here(&l.arn, account, region))
-                    .map(|l| l.versions.len())
-                    .sum(),
-                roles: self.roles.iter().filter(|r| r.arn.split(':').nth(4) == Some(account)).count(),
+                ..PartSummary::default()
             })
-            .collect()
+            .collect();
+        let index: HashMap<(String, String), usize> =
+            out.iter().enumerate().map(|(i, p)| ((p.account_id.clone(), p.region.clone()), i)).collect();
+        let at = |arn: &str| -> Option<usize> {
+            let (region, account) = arn_place(arn)?;
+            index.get(&(account.to_string(), region.to_string())).copied()
+        };
+        let places: Vec<Option<usize>> = self.functions.iter().map(|f| at(&f.arn)).collect();
+        for i in places.into_iter().flatten() {
+            out[i].functions += 1;
+        }
+        for w in &self.web_functions {
+            if let Some(i) = at(&w.arn) {
+                out[i].web_functions += 1;
+            }
+        }
+        for l in &self.layers {
+            if let Some(i) = at(&l.arn) {
+                out[i].layer_versions += l.versions.len();
+            }
+        }
+        let mut roles: HashMap<&str, usize> = HashMap::new();
+        for r in &self.roles {
+            *roles.entry(r.arn.split(':').nth(4).unwrap_or_default()).or_default() += 1;
+        }
+        for p in &mut out {
+            p.roles = roles.get(p.account_id.as_str()).copied().unwrap_or(0);
+        }
+        out
     }
 
     /// Whether the snapshot holds more than one account or region.
     pub fn is_multi(&self) -> bool {
-        self.parts().len() > 1
+        self.reads.len() > 1
     }
 }
 

@@ -140,10 +140,14 @@ impl Snapshot {
         if !lambda_name(&f.name) {
             return Some(format!("function name \"{}\" is not a Lambda function name", f.name));
         }
-        let read_here = |region: &str, account: &str| {
-            f.arn == format!("arn:{}:lambda:{region}:{account}:function:{}", self.partition, f.name)
+        let read_here = match super::arn_place(&f.arn) {
+            Some((region, account)) => {
+                self.holds(account, region)
+                    && f.arn == format!("arn:{}:lambda:{region}:{account}:function:{}", self.partition, f.name)
+            }
+            None => false,
         };
-        if !self.parts().iter().any(|(account, region)| read_here(region, account)) {
+        if !read_here {
             let expected =
                 format!("arn:{}:lambda:{}:{}:function:{}", self.partition, self.region, self.account_id, f.name);
             return Some(format!(

@@ -25,6 +25,8 @@ pub enum Source {
     /// UI waits for a fresh read instead of opening on the cached copy (`refresh`).
     Live {
         options: FetchOptions,
+        /// Several accounts and regions (`--regions`, `--accounts`); `None`: the one configured.
+        spread: Option<Box<crate::fetch::Spread>>,
         full: bool,
         quiet: bool,
         cache: bool,
@@ -50,6 +52,13 @@ impl Source {
             (false, Some(path)) => Source::File(path.to_path_buf()),
             (false, None) => Source::Live {
                 options: fetch_options(aws),
+                spread: aws.spans_several().then(|| {
+                    Box::new(crate::fetch::Spread {
+                        regions: aws.regions.clone(),
+                        accounts: aws.accounts.clone(),
+                        assume_role: aws.assume_role.clone(),
+                    })
+                }),
                 full: aws.full,
                 quiet: aws.quiet,
                 cache: !aws.no_cache,
@@ -89,7 +98,7 @@ impl Source {
     /// Keeps a full live read in the local cache; `None` when the source is not live, the
     /// cache is off or there is nowhere to put it.
     pub fn remember(&self, snap: &Snapshot) -> Option<std::io::Result<PathBuf>> {
-        let Source::Live { options, cache: true, .. } = self else { return None };
+        let Source::Live { options, cache: true, spread: None, .. } = self else { return None };
         Some(cache::write(&cache::dir()?, snap, options.endpoint_url.as_deref()))
     }
 
@@ -101,7 +110,7 @@ impl Source {
 
     /// The cached copy of `account` in the live source's region, when the UI may open on it.
     pub fn cached(&self, account: &str, region: &str) -> Option<Snapshot> {
-        let Source::Live { options, cache: true, refresh: false, .. } = self else { return None };
+        let Source::Live { options, cache: true, refresh: false, spread: None, .. } = self else { return None };
         cache::read(&cache::dir()?, account, region, options.endpoint_url.as_deref())
     }
 }

@@ -57,7 +57,7 @@ impl Drop for Loader {
 /// stays on screen while the account is read again; then the fresh account replaces it,
 /// with a summary of what changed.
 async fn load(source: Source, tx: UnboundedSender<Action>, priority: UnboundedReceiver<String>) {
-    let Source::Live { options, .. } = &source else {
+    let Source::Live { options, spread, .. } = &source else {
         // Demo or file: read it off the event loop (a file may be large).
         let stored = move || match source.stored() {
             Some(read) => read.map_err(anyhow::Error::from),
@@ -89,7 +89,10 @@ async fn load(source: Source, tx: UnboundedSender<Action>, priority: UnboundedRe
             let _ = forward.send(Action::Fetch(e));
         }
     });
-    let fetched = crate::fetch::fetch_with_priority(options, Some(etx), Some(priority)).await;
+    let fetched = match spread {
+        Some(spread) => crate::fetch::fetch_spread(options, spread, Some(etx)).await,
+        None => crate::fetch::fetch_with_priority(options, Some(etx), Some(priority)).await,
+    };
     let _ = forwarding.await;
     let snap = match fetched {
         Ok(f) => f.snapshot,

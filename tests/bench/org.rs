@@ -30,6 +30,11 @@ fn main() {
         text.len() as f64 / 1048576.0,
         t.elapsed()
     );
+    // To measure the real binary on it: LAMBDASCOPE_BENCH_WRITE=org.json, then
+    // `/usr/bin/time -v lambdascope --snapshot org.json findings`.
+    if let Ok(path) = std::env::var("LAMBDASCOPE_BENCH_WRITE") {
+        std::fs::write(&path, &text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
     let t = Instant::now();
     let snapshot = Snapshot::from_json(&text).unwrap_or_else(|e| panic!("{e}"));
     println!("snapshot load (parse + checks):  {:.2?}", t.elapsed());
