@@ -292,8 +292,11 @@ impl Graph {
             }
         }
         let roles: Vec<(&str, usize)> = first.into_iter().collect();
+        // Each role's reach is computed, judged and dropped: kept for thousands of roles
+        // (an administrator role lists every action) it would hold hundreds of MiB.
         let rules = super::par_map(roles.len(), |i| {
-            self.role_rules(&self.reach_without_chains(&Target { function: roles[i].1, scope: None }))
+            let target = Target { function: roles[i].1, scope: None };
+            self.role_rules(&self.role_reach(String::new(), self.role_of(&target)))
         });
         roles.into_iter().map(|(arn, _)| arn).zip(rules).collect()
     }

@@ -161,7 +161,7 @@ impl Graph {
         reach
     }
 
-    fn role_reach(&self, function: String, role_arn: String) -> Reach {
+    pub(super) fn role_reach(&self, function: String, role_arn: String) -> Reach {
         let Some(p) = self.principal(&role_arn) else {
             // A role that does not exist reaches nothing (the function cannot even run).
             let unread = self.missing_role(&role_arn).into_iter().collect();
