@@ -105,6 +105,12 @@ pub struct AwsArgs {
     #[arg(long, global = true, value_name = "IDS", value_delimiter = ',', value_parser = parse_account,
           requires = "assume_role", help_heading = "Several accounts and regions")]
     pub accounts: Vec<String>,
+    /// Also read every active account of the caller's organisation (organizations:
+    /// ListAccounts, which needs more than AWSLambda_ReadOnlyAccess: when it is refused,
+    /// the run says so, records a gap and reads the other accounts named), through
+    /// --assume-role.
+    #[arg(long, global = true, requires = "assume_role", help_heading = "Several accounts and regions")]
+    pub org: bool,
     /// The role to assume in each account of --accounts: arn:aws:iam::ID:role/NAME (the
     /// caller's own account is read with the caller's credentials).
     #[arg(long, global = true, value_name = "NAME", help_heading = "Several accounts and regions")]
@@ -114,7 +120,7 @@ pub struct AwsArgs {
 impl AwsArgs {
     /// Whether this read spans more than the one account and region configured.
     pub fn spans_several(&self) -> bool {
-        !self.accounts.is_empty() || !self.regions.is_empty()
+        !self.accounts.is_empty() || !self.regions.is_empty() || self.org
     }
 }
 

@@ -114,3 +114,31 @@ fn two_regions_in_one_read_equal_the_merge_of_two_reads() {
     };
     assert_eq!(comparable(&merged), comparable(&both));
 }
+
+#[test]
+fn org_reads_every_account_of_the_organisation_or_says_it_cannot() {
+    let Some(moto) = Moto::start("org_reads_every_account_of_the_organisation") else { return };
+    let manifest = moto.seed(&["--org", "--with-users"]);
+    let member = manifest["org_member"].as_str().unwrap().to_string();
+    let (code, snap, stderr) = fetch(&moto, &["--org", "--assume-role", "reader"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(snap.parts(), vec![("123456789012", "us-east-1"), (member.as_str(), "us-east-1")], "{stderr}");
+
+    // A caller that may not list the organisation: said, a gap, and the run goes on.
+    moto.http("POST", "/moto-api/reset-auth", "0");
+    let auditor = &manifest["users"]["auditor"];
+    let out = support::bin()
+        .env("AWS_ACCESS_KEY_ID", auditor["key"].as_str().unwrap())
+        .env("AWS_SECRET_ACCESS_KEY", auditor["secret"].as_str().unwrap())
+        .args(["fetch", "--endpoint-url", &moto.endpoint, "--region", "us-east-1", "--org", "--assume-role", "reader"])
+        .args(["--policy-rate", "0", "--lambda-rate", "0", "--iam-rate", "0"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("the organisation's accounts could not be listed"), "{stderr}");
+    let snap = Snapshot::from_json(&String::from_utf8_lossy(&out.stdout)).unwrap();
+    let gap = snap.gaps.iter().find(|g| g.operation == "organizations:ListAccounts").expect("a gap");
+    assert_eq!(gap.reason, GapReason::AccessDenied);
+    assert!(snap.functions.len() >= 10, "the caller's own account is still read");
+}

@@ -43,7 +43,7 @@ const WRITE_VERBS: &[&str] = &[
 /// `name(` calls made on something called `lambda`, `web`, `iam` or `sts` (a client).
 fn client_calls(text: &str) -> Vec<String> {
     let mut calls = Vec::new();
-    for client in ["lambda.", "web.", "iam.", "sts."] {
+    for client in ["lambda.", "web.", "iam.", "sts.", "org."] {
         for (i, _) in text.match_indices(client) {
             let before = text[..i].chars().last();
             if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {

@@ -31,6 +31,7 @@ pub fn live(aws: &AwsArgs) -> Result<Fetched> {
         let spread = fetch::Spread {
             regions: aws.regions.clone(),
             accounts: aws.accounts.clone(),
+            org: aws.org,
             assume_role: aws.assume_role.clone(),
         };
         with_progress(aws, |opts, tx| async move { fetch::fetch_spread(&opts, &spread, Some(tx)).await })?

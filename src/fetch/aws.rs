@@ -104,6 +104,8 @@ pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
     /// Lambda web functions (API `lambda-web`, served by Lambda's own endpoint).
     pub web: aws_sdk_lambdaweb::Client,
+    /// Organizations, to list the accounts of `--org` (optional: it degrades to a gap).
+    pub org: aws_sdk_organizations::Client,
     pub iam: aws_sdk_iam::Client,
     pub sts: aws_sdk_sts::Client,
     pub region: String,
@@ -144,11 +146,13 @@ pub async fn clients(opts: &FetchOptions, events: Option<UnboundedSender<Event>>
     let recorder = Recorder { log: log.clone(), events };
     let lambda = aws_sdk_lambda::config::Builder::from(&sdk).interceptor(recorder.clone()).build();
     let web = aws_sdk_lambdaweb::config::Builder::from(&sdk).interceptor(recorder.clone()).build();
+    let org = aws_sdk_organizations::config::Builder::from(&sdk).interceptor(recorder.clone()).build();
     let iam = aws_sdk_iam::config::Builder::from(&sdk).interceptor(recorder.clone()).build();
     let sts = aws_sdk_sts::config::Builder::from(&sdk).interceptor(recorder).build();
     Ok(Clients {
         lambda: aws_sdk_lambda::Client::from_conf(lambda),
         web: aws_sdk_lambdaweb::Client::from_conf(web),
+        org: aws_sdk_organizations::Client::from_conf(org),
         iam: aws_sdk_iam::Client::from_conf(iam),
         sts: aws_sdk_sts::Client::from_conf(sts),
         region,

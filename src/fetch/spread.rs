@@ -59,6 +59,8 @@ pub struct Spread {
     pub regions: Vec<String>,
     /// Other accounts, read through `assume_role`.
     pub accounts: Vec<String>,
+    /// Also every active account of the caller's organisation (organizations:ListAccounts).
+    pub org: bool,
     pub assume_role: Option<String>,
 }
 
@@ -96,8 +98,31 @@ pub async fn fetch_spread(
         _ => spread.regions.clone(),
     };
     let mut gaps = Vec::new();
+    let mut wanted = spread.accounts.clone();
+    if spread.org {
+        match organisation(&base).await {
+            Ok(ids) => wanted.extend(ids),
+            Err(f) => {
+                let message = format!(
+                    "the organisation's accounts could not be listed ({}): only the accounts named were read",
+                    f.message
+                );
+                emit(Event::Part {
+                    account: "organisation".into(),
+                    region: "*".into(),
+                    state: PartState::Failed(message.clone()),
+                });
+                gaps.push(Gap {
+                    operation: "organizations:ListAccounts".into(),
+                    resource: "*".into(),
+                    reason: f.reason,
+                    message,
+                });
+            }
+        }
+    }
     let mut accounts: Vec<(String, FetchOptions)> = vec![(own.clone(), opts.clone())];
-    for account in spread.accounts.iter().filter(|a| **a != own) {
+    for account in wanted.iter().filter(|a| **a != own) {
         if accounts.iter().any(|(a, _)| a == account) {
             continue;
         }
@@ -215,6 +240,25 @@ pub async fn fetch_spread(
     snapshot.gaps.extend(gaps);
     snapshot.normalize();
     Ok(Fetched { snapshot, calls, throttled, rereads, rates: Vec::new(), elapsed: start.elapsed() })
+}
+
+/// Every active account of the caller's organisation.
+async fn organisation(clients: &aws::Clients) -> Result<Vec<String>, super::Failure> {
+    let mut ids = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = clients.org.list_accounts().set_next_token(token.clone()).send().await.map_err(|e| classify(&e))?;
+        ids.extend(
+            page.accounts()
+                .iter()
+                .filter(|a| a.status().is_none_or(|s| s.as_str() == "ACTIVE"))
+                .filter_map(|a| a.id().map(str::to_string)),
+        );
+        token = page.next_token().map(str::to_string).filter(|t| Some(t) != token.as_ref());
+        if token.is_none() {
+            return Ok(ids);
+        }
+    }
 }
 
 /// Whether a part failed because the region is not enabled for the account (opt-in

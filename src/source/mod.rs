@@ -56,6 +56,7 @@ impl Source {
                     Box::new(crate::fetch::Spread {
                         regions: aws.regions.clone(),
                         accounts: aws.accounts.clone(),
+                        org: aws.org,
                         assume_role: aws.assume_role.clone(),
                     })
                 }),

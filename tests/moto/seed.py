@@ -221,6 +221,15 @@ def seed_other_account(endpoint, m, account="111122223333"):
     m["other"] = {"account": account, "roles": roles, "function": "partner-fn", "west_function": "west-fn"}
 
 
+def seed_org(endpoint, m):
+    """An organisation with one member account besides the seeded (management) one."""
+    org = boto3.client("organizations", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="test",
+                       aws_secret_access_key="test")
+    org.create_organization(FeatureSet="ALL")
+    status = org.create_account(Email="member@example.com", AccountName="member")["CreateAccountStatus"]
+    m["org_member"] = status["AccountId"]
+
+
 def seed_users(iam, m):
     users = {}
     for name, policy in (("auditor", "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess"), ("nobody", None)):
@@ -243,6 +252,8 @@ def main():
     seed_ways(endpoint, lam, roles, m)
     if "--other-account" in sys.argv:
         seed_other_account(endpoint, m)
+    if "--org" in sys.argv:
+        seed_org(endpoint, m)
     iam.delete_role(RoleName="exec-gone")
     if "--with-users" in sys.argv:
         seed_users(iam, m)
