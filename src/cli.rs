@@ -39,6 +39,9 @@ pub struct Global {
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Colour text output: on a terminal unless NO_COLOR is set (auto), always, or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     #[command(flatten)]
     pub aws: AwsArgs,
 }
@@ -141,9 +144,37 @@ fn parse_account(text: &str) -> Result<String, String> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0, for code scanning (`findings`).
+    Sarif,
+    /// Comma-separated values, for spreadsheets (`findings`, `summary`).
+    Csv,
+    /// A Mermaid flowchart (`who-can-invoke`, `reach`).
+    Mermaid,
+    /// A Graphviz graph (`who-can-invoke`, `reach`).
+    Dot,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Csv => "csv",
+            Format::Mermaid => "mermaid",
+            Format::Dot => "dot",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -172,6 +203,15 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Print a shell completion script (for example `lambdascope completions bash >
+    /// ~/.local/share/bash-completion/completions/lambdascope`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page, in roff (for example `lambdascope man > lambdascope.1`).
+    Man,
     /// Join snapshots of different accounts and regions into one, as one fetch of them all
     /// would read them (for example parts read by separate jobs, one per account and region).
     ///
@@ -330,3 +370,8 @@ fn parse_endpoint(text: &str) -> Result<String, String> {
     }
     Ok(text.to_string())
 }
+
+/// A command line that parsed but does not make sense (exit 2, like clap's own refusals).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);

@@ -25,7 +25,11 @@ fn main() -> ExitCode {
         Err(err) => {
             let message = format!("{err:#}");
             eprintln!("lambdascope: error: {}", lambdascope::text::sanitize(&message));
-            ExitCode::from(1)
+            if err.downcast_ref::<lambdascope::cli::UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
         }
     }
 }

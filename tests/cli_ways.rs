@@ -155,6 +155,7 @@ fn diff_shows_an_endpoint_closed_and_a_layer_made_private() {
         text.contains("+ web function storefront-web:shop: IAM-authenticated callers via web-endpoint (conditional)"),
         "{text}"
     );
-    assert!(text.contains("- layer pdf-render:3: * via resource-policy (allowed, statement public)"), "{text}");
+    // A grant a statement makes is shown under the statement (diff groups by cause).
+    assert!(text.contains("- policy of layer version pdf-render:3 statement public: * (allowed)"), "{text}");
     assert!(text.contains("public-web-endpoint") && text.contains("public-layer"), "resolved findings: {text}");
 }

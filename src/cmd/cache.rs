@@ -23,7 +23,7 @@ pub fn run(global: &Global, action: &CacheAction) -> Result<Outcome> {
                         .collect();
                     emit_json(&serde_json::json!({"dir": dir.display().to_string(), "accounts": rows}))?;
                 }
-                Format::Text => emit(&list_text(&dir, &entries))?,
+                _ => emit(&list_text(&dir, &entries))?,
             }
         }
         CacheAction::Clear { account } => {

@@ -19,7 +19,7 @@ pub fn run(global: &Global, principal: &str, action: &str, resource: &str, pairs
     let answer = graph.can(principal, action, resource, context).map_err(anyhow::Error::msg)?;
     match global.format {
         Format::Json => emit_json(&answer)?,
-        Format::Text => emit(&text(&answer))?,
+        _ => emit(&text(&answer))?,
     }
     // Undecided (a key, bucket or another account's policy was not read) is partial too.
     let undecided = answer.decision == "unknown";
@@ -51,7 +51,12 @@ fn text(a: &CanAnswer) -> String {
     };
     let mut out =
         format!("Can {} call {} on {}?\n", sanitize(&a.principal), sanitize(&a.action), sanitize(&a.resource));
-    out.push_str(&format!("  result  {mark}\n"));
+    let v = match a.decision.as_str() {
+        "allowed" => crate::graph::Verdict::Allowed,
+        "explicit_deny" | "implicit_deny" => crate::graph::Verdict::Denied,
+        _ => crate::graph::Verdict::Conditional,
+    };
+    out.push_str(&format!("  result  {}\n", super::colour::verdict(v, mark)));
     for r in &a.reasons {
         out.push_str(&format!("  why     {}\n", sanitize(r)));
     }

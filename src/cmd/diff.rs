@@ -27,7 +27,7 @@ pub fn run(global: &Global, old: &Path, new: &Path) -> Result<Outcome> {
             value["unread"] = serde_json::json!(unread);
             emit_json(&value)?
         }
-        Format::Text => emit(&(text(&d, unread.len()) + &unknown_section(&unread, &[])))?,
+        _ => emit(&(text(&d, unread.len()) + &unknown_section(&unread, &[])))?,
     }
     Ok(answered(&unread))
 }
@@ -62,21 +62,68 @@ fn text(d: &Diff, unread: usize) -> String {
             g.statement_id.as_ref().map(|s| format!(", statement {s}")).unwrap_or_default()
         )
     };
-    section("Invokers added", d.invokers_added.iter().map(|g| grant("+", g)).collect());
-    section("Invokers removed", d.invokers_removed.iter().map(|g| grant("-", g)).collect());
-    let reach = |sign: &str, r: &graph::ReachChange| {
-        let mut shown: Vec<String> = r.actions.iter().take(10).cloned().collect();
-        if r.actions.len() > 10 {
-            shown.push(format!("… {} more", r.actions.len() - 10));
+    // By cause: each changed role policy, with what it grants and every function it reaches.
+    let mut lines = Vec::new();
+    for c in &d.policy_changes {
+        lines.push(format!("role {} · {}", c.role, c.policy));
+        lines.extend(c.added.iter().map(|s| format!("  + {s}")));
+        lines.extend(c.removed.iter().map(|s| format!("  - {s}")));
+        if !c.grants.is_empty() {
+            lines.push(format!("  grants {}", c.grants.join(", ")));
         }
-        shown.extend(r.resources.iter().map(|x| format!("resources {x}")));
-        format!("{sign} {}: {}", r.function, shown.join(", "))
+        lines.push(format!("  affects {} functions: {}", c.functions.len(), c.functions.join(", ")));
+    }
+    section("Role policies changed", lines);
+    let mut lines = Vec::new();
+    for c in &d.statement_changes {
+        let sign = if c.added { "+" } else { "-" };
+        let sid = c.statement_id.as_deref().map(|s| format!(" statement {s}")).unwrap_or_default();
+        lines.push(format!("{sign} {}{sid}: {}", c.source, c.grants.join(", ")));
+    }
+    section("Resource-policy statements", lines);
+    // Grants no statement explains (URLs, mappings, identity policies), one by one.
+    let loose = |list: &[graph::GrantChange], sign: &str| -> Vec<String> {
+        list.iter().filter(|g| g.statement_id.is_none()).map(|g| grant(sign, g)).collect()
     };
-    section("Reach gained", d.reach_gained.iter().map(|r| reach("+", r)).collect());
-    section("Reach lost", d.reach_lost.iter().map(|r| reach("-", r)).collect());
-    let finding =
-        |sign: &str, f: &graph::Finding| format!("{sign} {} {} {}: {}", f.severity.label(), f.id, f.function, f.title);
-    section("Findings introduced", d.findings_introduced.iter().map(|f| finding("+", f)).collect());
-    section("Findings resolved", d.findings_resolved.iter().map(|f| finding("-", f)).collect());
+    section("Invokers added", loose(&d.invokers_added, "+"));
+    section("Invokers removed", loose(&d.invokers_removed, "-"));
+    // Reach, grouped: the same change on one role is one line, with every function.
+    let grouped = |list: &[graph::ReachChange], sign: &str| -> Vec<String> {
+        let mut by: std::collections::BTreeMap<(String, Vec<String>, Vec<String>), Vec<String>> = Default::default();
+        for r in list {
+            by.entry((r.role_arn.clone(), r.actions.clone(), r.resources.clone()))
+                .or_default()
+                .push(r.function.clone());
+        }
+        by.into_iter()
+            .flat_map(|((role, actions, resources), functions)| {
+                let mut shown: Vec<String> = actions.iter().take(10).cloned().collect();
+                if actions.len() > 10 {
+                    shown.push(format!("… {} more (JSON lists all)", actions.len() - 10));
+                }
+                shown.extend(resources.iter().map(|x| format!("resources {x}")));
+                [
+                    format!("{sign} role {role}: {}", shown.join(", ")),
+                    format!("    {} functions: {}", functions.len(), functions.join(", ")),
+                ]
+            })
+            .collect()
+    };
+    section("Reach gained", grouped(&d.reach_gained, "+"));
+    section("Reach lost", grouped(&d.reach_lost, "-"));
+    // The same finding on many functions (a shared role's) is one line with every function.
+    let findings = |list: &[graph::Finding], sign: &str| -> Vec<String> {
+        let mut by: std::collections::BTreeMap<(std::cmp::Reverse<graph::Severity>, &str, &str), Vec<String>> =
+            Default::default();
+        for f in list {
+            let at = f.qualifier.as_ref().map_or(f.function.clone(), |q| format!("{}:{q}", f.function));
+            by.entry((std::cmp::Reverse(f.severity), f.id, f.title.as_str())).or_default().push(at);
+        }
+        by.into_iter()
+            .map(|((severity, id, title), at)| format!("{sign} {} {id} {}: {title}", severity.0.label(), at.join(", ")))
+            .collect()
+    };
+    section("Findings introduced", findings(&d.findings_introduced, "+"));
+    section("Findings resolved", findings(&d.findings_resolved, "-"));
     out
 }

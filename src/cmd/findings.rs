@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use anyhow::{Result, anyhow};
+use anyhow::{Context as _, Result, anyhow};
 use serde_json::json;
 
 use super::{Outcome, emit, emit_json, load_graph, unknown_section};
@@ -19,9 +19,31 @@ pub fn run(global: &Global, min: &str, fail_on: Option<&str>) -> Result<Outcome>
     let shown: Vec<&Finding> = all.iter().filter(|f| f.severity >= min).collect();
     match global.format {
         Format::Json => emit_json(&json!({"findings": shown, "unread": unread}))?,
-        Format::Text => {
-            emit(&(text(&shown, unread.len(), graph.snapshot.is_multi()) + &unknown_section(&unread, &[])))?
+        Format::Sarif => {
+            emit(&(crate::text::json_pretty(&super::sarif::sarif(&shown)).context("cannot encode SARIF")? + "\n"))?
         }
+        Format::Csv => {
+            let mut out =
+                super::csv::row(&["severity", "id", "subject", "name", "qualifier", "arn", "title", "evidence"]);
+            for f in &shown {
+                let subject = serde_json::to_value(f.subject)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                out.push_str(&super::csv::row(&[
+                    f.severity.label(),
+                    f.id,
+                    &subject,
+                    &f.function,
+                    f.qualifier.as_deref().unwrap_or(""),
+                    &f.arn,
+                    &f.title,
+                    &f.evidence.join("; "),
+                ]));
+            }
+            emit(&out)?
+        }
+        _ => emit(&(text(&shown, unread.len(), graph.snapshot.is_multi()) + &unknown_section(&unread, &[])))?,
     }
     let failed = fail_on.is_some_and(|t| all.iter().any(|f| f.severity >= t));
     Ok(match (failed, unread.is_empty()) {
@@ -59,12 +81,8 @@ fn text(findings: &[&Finding], unread: usize, multi: bool) -> String {
     }
     let mut out = String::new();
     for (f, functions) in &groups {
-        out.push_str(&format!(
-            "{:<9} {:<21} {}\n",
-            f.severity.label().to_uppercase(),
-            f.id,
-            sanitize(&functions.join(", "))
-        ));
+        let label = super::colour::severity(f.severity, &format!("{:<9}", f.severity.label().to_uppercase()));
+        out.push_str(&format!("{label} {:<21} {}\n", f.id, sanitize(&functions.join(", "))));
         out.push_str(&format!("          {}\n", sanitize(&f.title)));
         for e in &f.evidence {
             out.push_str(&format!("          evidence: {}\n", sanitize(e)));

@@ -45,9 +45,32 @@ pub fn run(global: &Global, function: &str) -> Result<Outcome> {
     };
     match global.format {
         Format::Json => emit_json(&answer)?,
-        Format::Text => emit(&shown)?,
+        Format::Mermaid => emit(&diagram(&answer).mermaid())?,
+        Format::Dot => emit(&diagram(&answer).dot())?,
+        _ => emit(&shown)?,
     }
     Ok(answered(&answer.unread))
+}
+
+/// The answer as a graph: each scope (or endpoint, layer version) a box, each principal a
+/// node, each grant an edge labelled with its actions and decision.
+fn diagram(answer: &Invokers) -> super::diagram::Diagram {
+    let mut d = super::diagram::Diagram::default();
+    let base = answer.function.clone();
+    for g in &answer.grants {
+        let scope = match &g.qualifier {
+            Some(q) if !base.ends_with(&format!(":{q}")) && !base.ends_with(&format!("/{q}")) => format!("{base}:{q}"),
+            _ => base.clone(),
+        };
+        let to = d.node(&scope, true);
+        let from = d.node(&g.principal, false);
+        let label = format!("{} · {} · {}", g.actions.join(", "), g.path.label(), g.decision.label());
+        d.edge(from, to, &label, super::diagram::Style::Decided(g.decision));
+    }
+    if answer.grants.is_empty() {
+        d.node(&base, true);
+    }
+    d
 }
 
 /// An answer whose grants are filed by qualifier (endpoint, layer version), one group each.
@@ -102,7 +125,8 @@ fn group_lines(label: &str, grants: Vec<&Grant>, unread: usize) -> String {
 }
 
 fn grant_lines(g: &Grant) -> String {
-    let mut out = format!("  {} {:<12} {}\n", symbol(g.decision), g.decision.label(), sanitize(&g.principal));
+    let mark = super::colour::verdict(g.decision, &format!("{} {:<12}", symbol(g.decision), g.decision.label()));
+    let mut out = format!("  {mark} {}\n", sanitize(&g.principal));
     let statement = g.statement_id.as_ref().map(|s| format!(" · statement {}", sanitize(s))).unwrap_or_default();
     let what = match g.path {
         Path::EventSource | Path::FunctionUrl | Path::WebEndpoint | Path::AssumedRole => {

@@ -3,12 +3,16 @@
 
 mod cache;
 mod can;
+mod colour;
+mod csv;
+mod diagram;
 mod diff;
 mod fetch;
 mod findings;
 mod invoke;
 mod progress;
 mod reach;
+mod sarif;
 mod simulate;
 mod summary;
 
@@ -16,7 +20,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
-use crate::cli::{Command, Global};
+use crate::cli::{Command, Format, Global};
 use crate::model::{Snapshot, SnapshotSource};
 use crate::source::Source;
 
@@ -26,8 +30,29 @@ pub use summary::run as summary;
 
 pub use crate::outcome::Outcome;
 
+/// The formats each command writes, beyond text and JSON.
+fn formats_of(command: &Command) -> &'static [Format] {
+    match command {
+        Command::Findings { .. } => &[Format::Sarif, Format::Csv],
+        Command::Summary => &[Format::Csv],
+        Command::WhoCanInvoke { .. } | Command::Reach { .. } => &[Format::Mermaid, Format::Dot],
+        _ => &[],
+    }
+}
+
 /// Runs one command.
 pub fn run(command: &Command, global: &Global) -> Result<Outcome> {
+    colour::init(global.color);
+    let more = formats_of(command);
+    if !matches!(global.format, Format::Text | Format::Json) && !more.contains(&global.format) {
+        let fits: Vec<&str> = ["text", "json"].into_iter().chain(more.iter().map(|f| f.name())).collect();
+        return Err(crate::cli::UsageError(format!(
+            "--format {} does not fit this command (it writes: {})",
+            global.format.name(),
+            fits.join(", ")
+        ))
+        .into());
+    }
     match command {
         Command::Summary => summary(global),
         Command::Fetch { output } => fetch(global, output.as_deref()),
@@ -40,6 +65,25 @@ pub fn run(command: &Command, global: &Global) -> Result<Outcome> {
         Command::Simulate { file } => simulate(file, global.format),
         Command::Cache { action } => cache::run(global, action),
         Command::Merge { parts, output } => merge(parts, output.as_deref()),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                *shell,
+                &mut <crate::cli::Cli as clap::CommandFactory>::command(),
+                "lambdascope",
+                &mut out,
+            );
+            emit(&String::from_utf8_lossy(&out))?;
+            Ok(Outcome::Success)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<crate::cli::Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .context("cannot render the manual page")?;
+            emit(&String::from_utf8_lossy(&out))?;
+            Ok(Outcome::Success)
+        }
     }
 }
 

@@ -34,7 +34,9 @@ pub fn run(global: &Global, function: &str, all: bool) -> Result<Outcome> {
             let answer = graph.reach(&target);
             match global.format {
                 Format::Json => emit_json(&answer)?,
-                Format::Text => emit(&text(&answer, all))?,
+                Format::Mermaid => emit(&diagram(&answer).mermaid())?,
+                Format::Dot => emit(&diagram(&answer).dot())?,
+                _ => emit(&text(&answer, all))?,
             }
             Ok(answered(&answer.unread))
         }
@@ -42,7 +44,7 @@ pub fn run(global: &Global, function: &str, all: bool) -> Result<Outcome> {
             let answer = graph.web_reach(index);
             match global.format {
                 Format::Json => emit_json(&answer)?,
-                Format::Text => emit(&web_text(&answer, all))?,
+                _ => emit(&web_text(&answer, all))?,
             }
             Ok(answered(&answer.unread))
         }
@@ -52,6 +54,36 @@ pub fn run(global: &Global, function: &str, all: bool) -> Result<Outcome> {
             )
         }
     }
+}
+
+/// The reach as a graph: the function, its role, each service it reaches (actions and
+/// resources), and each role chain step.
+fn diagram(r: &Reach) -> super::diagram::Diagram {
+    use super::diagram::Style;
+    let mut d = super::diagram::Diagram::default();
+    let function = d.node(&r.function, true);
+    let role = d.node(&r.role_arn, false);
+    d.edge(function, role, "runs as", Style::Decided(crate::graph::Verdict::Allowed));
+    if r.everything {
+        let all = d.node("every action on every resource", false);
+        d.edge(role, all, "allows", Style::Decided(crate::graph::Verdict::Allowed));
+    }
+    for s in r.services.iter().filter(|_| !r.everything) {
+        let target = d.node(&format!("{} on {}", s.service, s.resources.join(", ")), false);
+        let conditional = s.levels.iter().flat_map(|l| &l.actions).any(|a| a.conditional);
+        let v = if conditional { crate::graph::Verdict::Conditional } else { crate::graph::Verdict::Allowed };
+        d.edge(role, target, &format!("{} of {} actions", s.allowed, s.total), Style::Decided(v));
+    }
+    for c in &r.chains {
+        let mut from = role;
+        for h in &c.hops {
+            let to = d.node(&h.to, false);
+            let label = format!("sts:AssumeRole (trust {})", h.trust_statement.as_deref().unwrap_or("?"));
+            d.edge(from, to, &label, Style::Chain);
+            from = to;
+        }
+    }
+    d
 }
 
 /// A web function's reach: each serving revision's role, in turn.
@@ -88,7 +120,7 @@ pub fn run_reverse(global: &Global, action: &str, resource: &str) -> Result<Outc
     let answer = graph.who_can_reach(action, resource);
     match global.format {
         Format::Json => emit_json(&answer)?,
-        Format::Text => emit(&reverse_text(&answer))?,
+        _ => emit(&reverse_text(&answer))?,
     }
     Ok(answered(&answer.unread))
 }

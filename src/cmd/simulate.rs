@@ -48,7 +48,7 @@ pub fn run(file: &Path, format: Format) -> Result<Outcome> {
                 let eval = decide(&case);
                 out.push_str(&match format {
                     Format::Json => json_line(number, name, &eval),
-                    Format::Text => text_block(number, name, &case, &eval),
+                    _ => text_block(number, name, &case, &eval),
                 });
             }
             Err(message) => {

@@ -12,11 +12,32 @@ pub fn run(global: &Global) -> Result<Outcome> {
     let (snap, source) = load_account(global)?;
     let out = match global.format {
         Format::Json => json_summary(&snap, &source),
-        Format::Text => text_summary(&snap, &source),
+        Format::Csv => csv_summary(&snap),
+        _ => text_summary(&snap, &source),
     };
     emit(&out)?;
     // The summary covers the whole account: any gap makes it partial.
     Ok(if snap.gaps.is_empty() { Outcome::Success } else { Outcome::PartialSnapshot })
+}
+
+/// One row per account and region: what each holds (one row for a single account).
+fn csv_summary(snap: &Snapshot) -> String {
+    let mut out =
+        super::csv::row(&["account", "region", "functions", "web_functions", "layer_versions", "roles", "gaps"]);
+    let gaps = snap.gaps.len().to_string();
+    for p in snap.part_summaries() {
+        let counts = [p.functions, p.web_functions, p.layer_versions, p.roles].map(|n| n.to_string());
+        out.push_str(&super::csv::row(&[
+            p.account_id.as_str(),
+            &p.region,
+            &counts[0],
+            &counts[1],
+            &counts[2],
+            &counts[3],
+            if snap.is_multi() { "" } else { &gaps },
+        ]));
+    }
+    out
 }
 
 fn source_label(source: &SnapshotSource) -> String {

@@ -198,7 +198,7 @@ pub(super) fn assumable_roles(roles: &[crate::model::Role]) -> Vec<usize> {
 }
 
 /// `service (N actions)` per service of an action set, largest first.
-fn by_service(set: &crate::catalog::ActionSet) -> Vec<String> {
+pub(super) fn by_service(set: &crate::catalog::ActionSet) -> Vec<String> {
     let catalog = Catalog::embedded();
     let mut counts: Vec<(usize, String)> = catalog
         .services

@@ -16,6 +16,8 @@ use crate::catalog::Catalog;
 pub struct GrantChange {
     /// What is invoked (or used): a function, a web function or a layer.
     pub subject: Subject,
+    /// Where the grant lives (which policy, URL or mapping).
+    pub source: String,
     pub function: String,
     pub qualifier: Option<String>,
     pub principal: String,
@@ -43,6 +45,10 @@ pub struct Diff {
     pub reach_lost: Vec<ReachChange>,
     pub findings_introduced: Vec<Finding>,
     pub findings_resolved: Vec<Finding>,
+    /// The role policies that changed, each with what it grants and the functions it reaches.
+    pub policy_changes: Vec<super::PolicyChange>,
+    /// The resource-policy statements added or removed, each with its grants.
+    pub statement_changes: Vec<super::StatementChange>,
 }
 
 impl Diff {
@@ -55,12 +61,14 @@ impl Diff {
             && self.reach_lost.is_empty()
             && self.findings_introduced.is_empty()
             && self.findings_resolved.is_empty()
+            && self.policy_changes.is_empty()
     }
 }
 
 fn change(subject: Subject, name: &str, gr: &Grant) -> GrantChange {
     GrantChange {
         subject,
+        source: gr.source.clone(),
         function: name.to_string(),
         qualifier: gr.qualifier.clone(),
         principal: gr.principal.clone(),
@@ -156,5 +164,7 @@ pub fn diff(old: &Graph, new: &Graph) -> Diff {
         (old.findings().into_iter().collect(), new.findings().into_iter().collect());
     d.findings_introduced = new_findings.difference(&old_findings).cloned().collect();
     d.findings_resolved = old_findings.difference(&new_findings).cloned().collect();
+    d.policy_changes = new.policy_changes(old);
+    d.statement_changes = super::changes::statement_changes(&d.invokers_added, &d.invokers_removed);
     d
 }

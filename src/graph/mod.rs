@@ -8,6 +8,7 @@
 
 mod can;
 mod chains;
+mod changes;
 mod diff;
 mod findings;
 mod foreign;
@@ -28,6 +29,7 @@ use std::collections::HashMap;
 use crate::model::{Function, Snapshot};
 pub use can::CanAnswer;
 pub use chains::{Chain, Hop, MAX_HOPS};
+pub use changes::{PolicyChange, StatementChange};
 pub use diff::{Diff, GrantChange, ReachChange, diff};
 pub use findings::{Finding, Severity, Subject};
 pub use inputs::{describe as describe_gap, none_phrase};

@@ -18,7 +18,7 @@ fn root() -> &'static Path {
 }
 
 /// The Python that has moto: `LAMBDASCOPE_MOTO_PYTHON`, or the project's `.venv-moto`.
-fn python() -> Option<PathBuf> {
+pub fn python() -> Option<PathBuf> {
     let candidate = match std::env::var_os("LAMBDASCOPE_MOTO_PYTHON") {
         Some(p) => PathBuf::from(p),
         None => root().join(".venv-moto/bin/python"),
