@@ -66,7 +66,8 @@ fn a_grant_to_an_account_that_was_read_is_decided_per_principal() {
     assert_eq!(unread[0].decision, Verdict::Conditional);
     assert!(unread[0].conditions.iter().any(|c| c.contains("account 333333333333")), "{unread:?}");
     // can: the same answer, both ways.
-    let can = |who: &str| g.can(who, "lambda:InvokeFunction", &fn_arn("fn"), Default::default()).unwrap().decision;
+    let can =
+        |who: &str| g.can(who, "lambda:InvokeFunction", &fn_arn("fn"), Default::default()).unwrap().decision.as_str();
     assert_eq!(can(&b_role("invoker")), "allowed");
     assert_eq!(can(&b_role("bystander")), "implicit_deny");
 }

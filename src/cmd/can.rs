@@ -4,7 +4,7 @@ use anyhow::{Result, bail};
 
 use super::{Outcome, answered, emit, emit_json, load_graph, load_graph_for};
 use crate::cli::{Format, Global};
-use crate::graph::CanAnswer;
+use crate::graph::{CanAnswer, CanDecision};
 use crate::policy::Context;
 use crate::text::sanitize;
 
@@ -22,7 +22,7 @@ pub fn run(global: &Global, principal: &str, action: &str, resource: &str, pairs
         _ => emit(&text(&answer))?,
     }
     // Undecided (a key, bucket or another account's policy was not read) is partial too.
-    let undecided = answer.decision == "unknown";
+    let undecided = answer.decision == CanDecision::Unknown;
     Ok(if undecided { super::Outcome::PartialSnapshot } else { answered(&answer.unread) })
 }
 
@@ -43,18 +43,19 @@ fn parse_context(pairs: &[String]) -> Result<Context> {
 }
 
 fn text(a: &CanAnswer) -> String {
-    let mark = match a.decision.as_str() {
-        "allowed" => "✔ allowed",
-        "explicit_deny" => "✖ explicitly denied",
-        "implicit_deny" => "✖ denied (nothing allows it)",
-        _ => "? unknown",
+    let mark = match a.decision {
+        CanDecision::Allowed => "✔ allowed",
+        CanDecision::ExplicitDeny => "✖ explicitly denied",
+        CanDecision::ImplicitDeny => "✖ denied (nothing allows it)",
+        CanDecision::Conditional => "? conditional",
+        CanDecision::Unknown => "? unknown",
     };
     let mut out =
         format!("Can {} call {} on {}?\n", sanitize(&a.principal), sanitize(&a.action), sanitize(&a.resource));
-    let v = match a.decision.as_str() {
-        "allowed" => crate::graph::Verdict::Allowed,
-        "explicit_deny" | "implicit_deny" => crate::graph::Verdict::Denied,
-        _ => crate::graph::Verdict::Conditional,
+    let v = match a.decision {
+        CanDecision::Allowed => crate::graph::Verdict::Allowed,
+        CanDecision::ExplicitDeny | CanDecision::ImplicitDeny => crate::graph::Verdict::Denied,
+        CanDecision::Conditional | CanDecision::Unknown => crate::graph::Verdict::Conditional,
     };
     out.push_str(&format!("  result  {}\n", super::colour::verdict(v, mark)));
     for r in &a.reasons {

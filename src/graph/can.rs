@@ -15,8 +15,7 @@ pub struct CanAnswer {
     pub principal: String,
     pub action: String,
     pub resource: String,
-    /// `allowed`, `explicit_deny`, `implicit_deny`, or `unknown`.
-    pub decision: String,
+    pub decision: CanDecision,
     pub deciding: Vec<StatementRef>,
     pub reasons: Vec<String>,
     /// Inputs of this answer that were not read (the principal's policies, the function's
@@ -24,6 +23,44 @@ pub struct CanAnswer {
     pub unread: Vec<String>,
     /// What the snapshot cannot show (another account's policies, a non-Lambda resource's own policy).
     pub unknown: Vec<String>,
+}
+
+/// The answer to one request: the engine's decision, or `unknown` when it depends on
+/// something the snapshot cannot show. Written in JSON as `allowed`, `explicit_deny`,
+/// `implicit_deny`, `conditional` or `unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CanDecision {
+    Allowed,
+    ExplicitDeny,
+    ImplicitDeny,
+    /// Depends on condition keys the question leaves free.
+    Conditional,
+    /// Depends on a policy the snapshot does not hold.
+    Unknown,
+}
+
+impl CanDecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CanDecision::Allowed => "allowed",
+            CanDecision::ExplicitDeny => "explicit_deny",
+            CanDecision::ImplicitDeny => "implicit_deny",
+            CanDecision::Conditional => "conditional",
+            CanDecision::Unknown => "unknown",
+        }
+    }
+}
+
+impl From<Decision> for CanDecision {
+    fn from(d: Decision) -> CanDecision {
+        match d {
+            Decision::Allowed => CanDecision::Allowed,
+            Decision::ExplicitDeny => CanDecision::ExplicitDeny,
+            Decision::ImplicitDeny => CanDecision::ImplicitDeny,
+            Decision::Conditional => CanDecision::Conditional,
+        }
+    }
 }
 
 /// Services whose resources can carry a resource-based policy that takes part in the
@@ -99,11 +136,11 @@ impl Graph {
         if let Some(p) = info {
             unread.extend(p.unknown.iter().cloned());
         }
-        let answer = |decision: &str, eval: &Evaluation, lead: Vec<String>, unknown: Vec<String>| CanAnswer {
+        let answer = |decision: CanDecision, eval: &Evaluation, lead: Vec<String>, unknown: Vec<String>| CanAnswer {
             principal: principal.into(),
             action: action.into(),
             resource: resource.into(),
-            decision: decision.into(),
+            decision,
             deciding: eval.deciding.clone(),
             reasons: [lead, eval.reasons.clone()].concat(),
             unread: unread.clone(),
@@ -132,7 +169,7 @@ impl Graph {
             let with = decide(vec![Named { name: "any identity allow", policy: allow_all }]);
             if without.decision != with.decision {
                 let lead = vec![format!("it depends: {why}; if they allow it: {}", with.decision.as_str())];
-                return Ok(answer("unknown", &with, lead, unknown));
+                return Ok(answer(CanDecision::Unknown, &with, lead, unknown));
             }
             with
         } else {
@@ -154,7 +191,7 @@ impl Graph {
                 delegated.decision.as_str()
             )];
             let note = format!("the key policy of {resource} was not read");
-            return Ok(answer("unknown", &delegated, lead, [unknown, vec![note]].concat()));
+            return Ok(answer(CanDecision::Unknown, &delegated, lead, [unknown, vec![note]].concat()));
         }
         // Another service's resource (a bucket, a key) may have a policy of its own.
         if !known && may_have_policy(resource) && eval.decision != Decision::ExplicitDeny {
@@ -164,9 +201,9 @@ impl Graph {
                 if eval.decision == Decision::Allowed { "deny it" } else { "allow it" }
             );
             let lead = vec![format!("if it has none: {}", eval.decision.as_str())];
-            return Ok(answer("unknown", &eval, lead, [unknown, vec![note]].concat()));
+            return Ok(answer(CanDecision::Unknown, &eval, lead, [unknown, vec![note]].concat()));
         }
-        Ok(answer(eval.decision.as_str(), &eval, Vec::new(), unknown))
+        Ok(answer(eval.decision.into(), &eval, Vec::new(), unknown))
     }
 
     /// For an `sts:` action on a role of this account: the role's trust policy from the
@@ -240,7 +277,7 @@ impl Graph {
             principal: principal.into(),
             action: action.into(),
             resource: resource.into(),
-            decision: "allowed".into(),
+            decision: CanDecision::Allowed,
             deciding: Vec::new(),
             reasons: vec![format!(
                 "endpoint {} has AuthType ApplicationManaged: Lambda authorises nothing, so every caller reaches the code \

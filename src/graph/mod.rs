@@ -27,7 +27,7 @@ mod web;
 use std::collections::HashMap;
 
 use crate::model::{Function, Snapshot};
-pub use can::CanAnswer;
+pub use can::{CanAnswer, CanDecision};
 pub use chains::{Chain, Hop, MAX_HOPS};
 pub use changes::{PolicyChange, StatementChange};
 pub use diff::{Diff, GrantChange, ReachChange, diff};

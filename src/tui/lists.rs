@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::keymap::BINDINGS;
 use super::rows::{Row, Target, Tone};
-use crate::graph::{CanAnswer, Graph, Verdict};
+use crate::graph::{CanAnswer, CanDecision, Graph, Verdict};
 use crate::model::Scope;
 use crate::text::sanitize;
 
@@ -193,12 +193,12 @@ pub fn explain_rows(
         Row::text(vec![("  resource   ".into(), Tone::Dim), (s(&resource), Tone::Normal)]),
     ];
     if let Some(a) = answer {
-        let (mark, tone) = match a.decision.as_str() {
-            "allowed" => ("✔ allowed", Tone::Good),
-            "explicit_deny" => ("✖ explicitly denied", Tone::Bad),
-            "implicit_deny" => ("✖ denied: nothing allows it", Tone::Bad),
-            "conditional" => ("? conditional: see the conditions below", Tone::Warn),
-            _ => ("? unknown", Tone::Warn),
+        let (mark, tone) = match a.decision {
+            CanDecision::Allowed => ("✔ allowed", Tone::Good),
+            CanDecision::ExplicitDeny => ("✖ explicitly denied", Tone::Bad),
+            CanDecision::ImplicitDeny => ("✖ denied: nothing allows it", Tone::Bad),
+            CanDecision::Conditional => ("? conditional: see the conditions below", Tone::Warn),
+            CanDecision::Unknown => ("? unknown", Tone::Warn),
         };
         out.push(Row::text(vec![("  result     ".into(), Tone::Dim), (mark.into(), tone)]));
         out.extend(
