@@ -6,54 +6,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{Action, Mode, ViewKind};
 
-/// What a key in normal mode asks for (a plain copy of the matching `Action`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyAction {
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    Open,
-    Back,
-    NextTab,
-    PrevTab,
-    StartFilter,
-    Sort,
-    Explain,
-    Copy,
-    StartCommand,
-    Goto(ViewKind),
-    Reload,
-    Quit,
-}
-
-impl KeyAction {
-    pub fn action(self) -> Action {
-        match self {
-            KeyAction::Up => Action::Up,
-            KeyAction::Down => Action::Down,
-            KeyAction::PageUp => Action::PageUp,
-            KeyAction::PageDown => Action::PageDown,
-            KeyAction::Top => Action::Top,
-            KeyAction::Bottom => Action::Bottom,
-            KeyAction::Open => Action::Open,
-            KeyAction::Back => Action::Back,
-            KeyAction::NextTab => Action::NextTab,
-            KeyAction::PrevTab => Action::PrevTab,
-            KeyAction::StartFilter => Action::StartFilter,
-            KeyAction::Sort => Action::Sort,
-            KeyAction::Explain => Action::Explain,
-            KeyAction::Copy => Action::Copy,
-            KeyAction::StartCommand => Action::StartCommand,
-            KeyAction::Goto(v) => Action::Goto(v),
-            KeyAction::Reload => Action::Reload,
-            KeyAction::Quit => Action::Quit,
-        }
-    }
-}
-
 /// A key: its code, and whether Ctrl is held.
 type Key = (KeyCode, bool);
 
@@ -69,11 +21,11 @@ pub struct Binding {
     /// The keys, as the help screen shows them.
     pub keys: &'static str,
     pub description: &'static str,
-    /// Each key and what it sends in normal mode (empty: not a key, e.g. the mouse).
-    pub sends: &'static [(Key, KeyAction)],
+    /// Each key and the action it sends in normal mode (empty: not a key, e.g. the mouse).
+    pub sends: &'static [(Key, fn() -> Action)],
 }
 
-const fn b(keys: &'static str, description: &'static str, sends: &'static [(Key, KeyAction)]) -> Binding {
+const fn b(keys: &'static str, description: &'static str, sends: &'static [(Key, fn() -> Action)]) -> Binding {
     Binding { keys, description, sends }
 }
 
@@ -83,72 +35,72 @@ pub const BINDINGS: &[Binding] = &[
         "↑ ↓  k j",
         "move the selection",
         &[
-            ((KeyCode::Up, false), KeyAction::Up),
-            (k('k'), KeyAction::Up),
-            ((KeyCode::Down, false), KeyAction::Down),
-            (k('j'), KeyAction::Down),
+            ((KeyCode::Up, false), || Action::Up),
+            (k('k'), || Action::Up),
+            ((KeyCode::Down, false), || Action::Down),
+            (k('j'), || Action::Down),
         ],
     ),
     b(
         "PgUp PgDn  Ctrl-u Ctrl-d",
         "move a page",
         &[
-            ((KeyCode::PageUp, false), KeyAction::PageUp),
-            (ctrl('u'), KeyAction::PageUp),
-            ((KeyCode::PageDown, false), KeyAction::PageDown),
-            (ctrl('d'), KeyAction::PageDown),
+            ((KeyCode::PageUp, false), || Action::PageUp),
+            (ctrl('u'), || Action::PageUp),
+            ((KeyCode::PageDown, false), || Action::PageDown),
+            (ctrl('d'), || Action::PageDown),
         ],
     ),
     b(
         "g  G",
         "first / last row",
         &[
-            ((KeyCode::Home, false), KeyAction::Top),
-            (k('g'), KeyAction::Top),
-            ((KeyCode::End, false), KeyAction::Bottom),
-            (k('G'), KeyAction::Bottom),
+            ((KeyCode::Home, false), || Action::Top),
+            (k('g'), || Action::Top),
+            ((KeyCode::End, false), || Action::Bottom),
+            (k('G'), || Action::Bottom),
         ],
     ),
     b(
         "Enter",
         "open the selected row (function, statement, finding's function)",
-        &[((KeyCode::Enter, false), KeyAction::Open)],
+        &[((KeyCode::Enter, false), || Action::Open)],
     ),
-    b("Esc", "back to the previous screen (its selection is kept)", &[((KeyCode::Esc, false), KeyAction::Back)]),
+    b("Esc", "back to the previous screen (its selection is kept)", &[((KeyCode::Esc, false), || Action::Back)]),
     b(
         "Tab  Shift-Tab",
         "next / previous tab of a function",
-        &[((KeyCode::Tab, false), KeyAction::NextTab), ((KeyCode::BackTab, false), KeyAction::PrevTab)],
+        &[((KeyCode::Tab, false), || Action::NextTab), ((KeyCode::BackTab, false), || Action::PrevTab)],
     ),
-    b("/", "filter functions (fuzzy); Enter keeps the filter, Esc clears it", &[(k('/'), KeyAction::StartFilter)]),
-    b("s", "sort functions: name, invokers, worst finding", &[(k('s'), KeyAction::Sort)]),
+    b("/", "filter functions (fuzzy); Enter keeps the filter, Esc clears it", &[(k('/'), || Action::StartFilter)]),
+    b("s", "sort functions: name, invokers, worst finding", &[(k('s'), || Action::Sort)]),
     b(
         "x",
         "explain: can a principal do an action (default: invoke) on the selected scope?",
-        &[(k('x'), KeyAction::Explain)],
+        &[(k('x'), || Action::Explain)],
     ),
-    b("y", "copy the selected ARN to the clipboard (OSC 52)", &[(k('y'), KeyAction::Copy)]),
+    b("y", "copy the selected ARN to the clipboard (OSC 52)", &[(k('y'), || Action::Copy)]),
     b(
         ":",
         "command: functions, roles, principals, findings, gaps, web, accounts, help, quit",
-        &[(k(':'), KeyAction::StartCommand)],
+        &[(k(':'), || Action::StartCommand)],
     ),
     b(
         "f R p F e w a",
         "go to functions, roles, principals, findings, gaps, web functions and layers, accounts",
         &[
-            (k('f'), KeyAction::Goto(ViewKind::Functions)),
-            (k('R'), KeyAction::Goto(ViewKind::Roles)),
-            (k('p'), KeyAction::Goto(ViewKind::Principals)),
-            (k('F'), KeyAction::Goto(ViewKind::Findings)),
-            (k('e'), KeyAction::Goto(ViewKind::Gaps)),
-            (k('w'), KeyAction::Goto(ViewKind::Ways)),
-            (k('a'), KeyAction::Goto(ViewKind::Accounts)),
+            (k('f'), || Action::Goto(ViewKind::Functions)),
+            (k('R'), || Action::Goto(ViewKind::Roles)),
+            (k('p'), || Action::Goto(ViewKind::Principals)),
+            (k('F'), || Action::Goto(ViewKind::Findings)),
+            (k('e'), || Action::Goto(ViewKind::Gaps)),
+            (k('w'), || Action::Goto(ViewKind::Ways)),
+            (k('a'), || Action::Goto(ViewKind::Accounts)),
         ],
     ),
-    b("r", "reload the account", &[(k('r'), KeyAction::Reload)]),
-    b("?", "this help", &[(k('?'), KeyAction::Goto(ViewKind::Help))]),
-    b("q  Ctrl-c", "quit", &[(k('q'), KeyAction::Quit), (ctrl('c'), KeyAction::Quit)]),
+    b("r", "reload the account", &[(k('r'), || Action::Reload)]),
+    b("?", "this help", &[(k('?'), || Action::Goto(ViewKind::Help))]),
+    b("q  Ctrl-c", "quit", &[(k('q'), || Action::Quit), (ctrl('c'), || Action::Quit)]),
     b("mouse wheel, click", "scroll, select", &[]),
 ];
 
@@ -163,7 +115,7 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
             .iter()
             .flat_map(|b| b.sends)
             .find(|((code, with_ctrl), _)| *code == key.code && *with_ctrl == ctrl)
-            .map(|(_, a)| a.action()),
+            .map(|(_, send)| send()),
         Mode::Filter | Mode::Command | Mode::Prompt => Some(match key.code {
             KeyCode::Esc => Action::InputCancel,
             KeyCode::Enter => Action::InputSubmit,
