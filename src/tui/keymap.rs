@@ -9,6 +9,9 @@ use super::app::{Action, Mode, ViewKind};
 /// A key: its code, and whether Ctrl is held.
 type Key = (KeyCode, bool);
 
+/// A key and the action it sends.
+type Send = (Key, fn() -> Action);
+
 const fn k(c: char) -> Key {
     (KeyCode::Char(c), false)
 }
@@ -22,10 +25,10 @@ pub struct Binding {
     pub keys: &'static str,
     pub description: &'static str,
     /// Each key and the action it sends in normal mode (empty: not a key, e.g. the mouse).
-    pub sends: &'static [(Key, fn() -> Action)],
+    pub sends: &'static [Send],
 }
 
-const fn b(keys: &'static str, description: &'static str, sends: &'static [(Key, fn() -> Action)]) -> Binding {
+const fn b(keys: &'static str, description: &'static str, sends: &'static [Send]) -> Binding {
     Binding { keys, description, sends }
 }
 
