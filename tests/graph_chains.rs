@@ -104,3 +104,27 @@ fn who_can_invoke_lists_principals_that_get_in_by_assuming_a_role() {
     assert!(ci.conditions[0].contains(&format!("by assuming {}", role_arn("invoker"))), "{ci:?}");
     assert!(!all.iter().any(|x| x.principal == role_arn("intruder")), "{all:#?}");
 }
+
+#[test]
+fn an_unreadable_trust_policy_is_named_not_taken_as_no_edge() {
+    let g = graph(|s| {
+        s.roles.push(role("exec", vec![may_assume(json!("*"))], &[], None));
+        let mut broken = role("broken", vec![allow(json!("s3:*"), json!("*"))], &[], None);
+        broken.trust_policy = Some(lambdascope::model::PolicyText::new("{not json"));
+        s.roles.push(broken);
+        s.roles.push(role("quiet", vec![], &[], None));
+        s.functions.push(function("fn", "exec"));
+        s.functions.push(function("other", "quiet"));
+    });
+    let reach = g.reach(&g.lookup("fn").unwrap());
+    assert!(reach.chains.is_empty());
+    assert!(
+        reach.unread.iter().any(|u| u.contains(&role_arn("broken")) && u.contains("could not be parsed")),
+        "{:?}",
+        reach.unread
+    );
+    assert!(reach.unknown.iter().any(|u| u.contains("accounts this snapshot does not hold")), "{:?}", reach.unknown);
+    // A role that may assume nothing depends on no trust policy.
+    let quiet = g.reach(&g.lookup("other").unwrap());
+    assert!(!quiet.unread.iter().any(|u| u.contains("trust policy")), "{:?}", quiet.unread);
+}

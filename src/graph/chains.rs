@@ -46,11 +46,7 @@ impl Graph {
         let (Ok(caller), Some(p)) = (Caller::parse(from), self.principal(from)) else { return Vec::new() };
         let (identity, boundary) = self.identity_policies(p);
         // Most roles allow no sts:AssumeRole at all: nothing to evaluate.
-        let may = identity
-            .iter()
-            .flat_map(|n| &n.policy.statements)
-            .any(|s| s.effect == Effect::Allow && action_matches(&s.actions, "sts:AssumeRole"));
-        if !may {
+        if !self.may_assume(from) {
             return Vec::new();
         }
         let mut out = Vec::new();
@@ -79,6 +75,45 @@ impl Graph {
             out.push(Hop { from: from.to_string(), to: target.arn.clone(), decision, trust_statement, conditions });
         }
         out
+    }
+
+    /// Whether some identity statement of `from` allows `sts:AssumeRole` on something.
+    fn may_assume(&self, from: &str) -> bool {
+        let Some(p) = self.principal(from) else { return false };
+        self.identity_policies(p)
+            .0
+            .iter()
+            .flat_map(|n| &n.policy.statements)
+            .any(|s| s.effect == Effect::Allow && action_matches(&s.actions, "sts:AssumeRole"))
+    }
+
+    /// What the chains from `role` depend on but could not see: roles whose trust policy
+    /// is missing or unparsable (unread), and roles of accounts the snapshot does not hold
+    /// (unknown). Nothing when the role may assume no role at all.
+    pub(super) fn chain_inputs(&self, role: &str) -> (Vec<String>, Vec<String>) {
+        if !self.may_assume(role) {
+            return (Vec::new(), Vec::new());
+        }
+        let unread = self
+            .snapshot
+            .roles
+            .iter()
+            .filter_map(|r| match r.trust_policy.as_ref().map(|t| &t.parsed) {
+                None => {
+                    Some(format!("trust policy of {} was not read: whether {role} can assume it is unknown", r.arn))
+                }
+                Some(Err(e)) => Some(format!(
+                    "trust policy of {} could not be parsed ({e}): whether {role} can assume it is unknown",
+                    r.arn
+                )),
+                Some(Ok(_)) => None,
+            })
+            .collect();
+        let unknown = vec![format!(
+            "roles of accounts this snapshot does not hold: whether {role} can assume them is decided by their trust \
+             policies (not read)"
+        )];
+        (unread, unknown)
     }
 
     /// Every principal's assume edges, by target role (built once).

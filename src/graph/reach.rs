@@ -139,6 +139,9 @@ impl Graph {
     pub fn reach(&self, target: &Target) -> Reach {
         let mut reach = self.reach_without_chains(target);
         reach.chains = self.role_chains(&reach.role_arn);
+        let (unread, unknown) = self.chain_inputs(&reach.role_arn);
+        reach.unread.extend(unread);
+        reach.unknown.extend(unknown);
         reach
     }
 
