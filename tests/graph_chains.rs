@@ -128,3 +128,20 @@ fn an_unreadable_trust_policy_is_named_not_taken_as_no_edge() {
     let quiet = g.reach(&g.lookup("other").unwrap());
     assert!(!quiet.unread.iter().any(|u| u.contains("trust policy")), "{:?}", quiet.unread);
 }
+
+#[test]
+fn who_can_invoke_names_an_invoking_role_whose_trust_policy_is_unreadable() {
+    let g = graph(|s| {
+        s.roles.push(role("exec", vec![], &[], None));
+        let mut invoker = role("invoker", vec![allow(json!("lambda:InvokeFunction"), json!(fn_arn("fn")))], &[], None);
+        invoker.trust_policy = Some(lambdascope::model::PolicyText::new("{not json"));
+        s.roles.push(invoker);
+        s.functions.push(function("fn", "exec"));
+    });
+    let answer = g.who_can_invoke(&g.lookup("fn").unwrap());
+    assert!(
+        answer.unread.iter().any(|u| u.contains(&role_arn("invoker")) && u.contains("who can assume it")),
+        "{:?}",
+        answer.unread
+    );
+}

@@ -213,6 +213,22 @@ impl Graph {
         let mut unread = self.function_unread(f, target.scope.as_ref());
         unread.extend(self.gap(&["lambda:ListEventSourceMappings"], "*").map(super::describe_gap));
         unread.extend(self.identity_unread());
+        // Who may assume a role that can invoke depends on that role's trust policy.
+        let mut trusting: Vec<String> = grants
+            .iter()
+            .filter(|g| g.path == Path::IdentityPolicy && g.principal_kind == PrincipalKind::Role)
+            .filter_map(|g| self.role(&g.principal))
+            .filter(|r| !matches!(r.trust_policy.as_ref().map(|t| &t.parsed), Some(Ok(_))))
+            .map(|r| {
+                format!(
+                    "trust policy of {} could not be read or parsed: who can assume it, and so invoke, is unknown",
+                    r.arn
+                )
+            })
+            .collect();
+        trusting.sort();
+        trusting.dedup();
+        unread.extend(trusting);
         let unknown =
             vec!["service control and resource control policies of the organisation: unknown (not read)".into()];
         Invokers {
