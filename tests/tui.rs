@@ -452,3 +452,20 @@ fn several_accounts_show_their_account_and_region_and_can_be_filtered_by_them() 
     );
     assert!(screen.contains("arn:aws:sts::111122223333:assumed-role/SecurityAudit/alice"), "{screen}");
 }
+
+#[test]
+fn the_web_screen_of_an_account_whose_listings_failed_says_none_only_of_what_was_read() {
+    let mut snap = Snapshot::new("123456789012", "us-east-1");
+    snap.gaps.push(lambdascope::model::Gap {
+        operation: "lambda:ListWebFunctions".into(),
+        resource: "*".into(),
+        reason: lambdascope::model::GapReason::AccessDenied,
+        message: String::new(),
+    });
+    let mut app = App::new("test");
+    app.update(Action::Loaded(Box::new(Loaded::new(snap))));
+    app.update(Action::Goto(ViewKind::Ways));
+    let screen = screen_text(&app, 120, 12);
+    assert!(screen.contains("no web functions and no layers in what could be read: 1 input unread"), "{screen}");
+    assert!(screen.contains("web functions could not be listed (access denied)"), "{screen}");
+}

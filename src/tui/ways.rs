@@ -22,9 +22,6 @@ pub fn ways_rows(graph: &Graph) -> Vec<Row> {
     let mut out = Vec::new();
     let mut unread = Vec::new();
     let mut unknown = Vec::new();
-    if graph.web_functions().is_empty() && graph.layers().is_empty() {
-        out.push(Row::plain("no web functions and no layers in this account and region", Tone::Dim));
-    }
     for (wi, w) in graph.web_functions().iter().enumerate() {
         let answer = graph.who_can_invoke_web(wi, None);
         out.push(Row {
@@ -101,6 +98,11 @@ pub fn ways_rows(graph: &Graph) -> Vec<Row> {
     );
     unread.sort();
     unread.dedup();
+    if graph.web_functions().is_empty() && graph.layers().is_empty() {
+        // "None" only when the listings were read; otherwise none in what could be read.
+        let none = crate::graph::none_phrase("no web functions and no layers", unread.len());
+        out.insert(0, Row::plain(none, if unread.is_empty() { Tone::Dim } else { Tone::Warn }));
+    }
     unknown.sort();
     unknown.dedup();
     out.extend(unknown_rows(&unread, &unknown));
