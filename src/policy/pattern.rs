@@ -70,7 +70,11 @@ impl Pattern {
             match c {
                 '*' if syntax.wildcards => {
                     flush(&mut literal, &mut pieces);
-                    pieces.push(Piece::Star);
+                    // A run of `*` matches what one does: keep one, so every match and
+                    // expansion stays linear in the text, however long the run.
+                    if pieces.last() != Some(&Piece::Star) {
+                        pieces.push(Piece::Star);
+                    }
                 }
                 '?' if syntax.wildcards => {
                     flush(&mut literal, &mut pieces);
@@ -183,6 +187,17 @@ mod tests {
             Resolved::Ready(t) => glob(&t, text, false),
             _ => false,
         }
+    }
+
+    #[test]
+    fn a_run_of_stars_is_one_token() {
+        let p = Pattern::compile(&("*".repeat(100_000) + "a"), GLOB);
+        assert_eq!(p.fixed(), Some(&[Tok::Any, Tok::Ch('a')][..]));
+        let q = Pattern::compile("a**b***", GLOB);
+        assert_eq!(q.fixed(), Some(&[Tok::Ch('a'), Tok::Any, Tok::Ch('b'), Tok::Any][..]));
+        // `${*}` is a literal star, not a wildcard: it never merges with one.
+        let literal = Pattern::compile("*${*}*", GLOB);
+        assert_eq!(literal.fixed(), Some(&[Tok::Any, Tok::Ch('*'), Tok::Any][..]));
     }
 
     #[test]
