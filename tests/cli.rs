@@ -100,11 +100,15 @@ fn summary_on_the_demo_in_text_and_json() {
 fn version_1_snapshots_still_load_and_are_written_as_the_current_version() {
     // A version 1 file: the demo without the fields version 2 added.
     let mut v: Value = serde_json::from_str(lambdascope::demo::JSON).unwrap();
-    assert_eq!(v["format_version"], 3);
+    assert_eq!(v["format_version"], 4);
     v["format_version"] = 1.into();
     let obj = v.as_object_mut().unwrap();
     obj.remove("web_functions");
     obj.remove("layers");
+    obj.remove("organization");
+    for role in obj["roles"].as_array_mut().unwrap() {
+        role.as_object_mut().unwrap().remove("tags");
+    }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v1.json");
     std::fs::write(&path, v.to_string()).unwrap();
@@ -113,14 +117,14 @@ fn version_1_snapshots_still_load_and_are_written_as_the_current_version() {
     let s: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!((s["functions"].as_u64(), s["web_functions"].as_u64()), (Some(45), Some(0)));
     let snap = lambdascope::model::Snapshot::from_json(&v.to_string()).unwrap();
-    assert!(snap.to_json().contains("\"format_version\": 3"));
+    assert!(snap.to_json().contains("\"format_version\": 4"));
 }
 
 #[test]
 fn summary_refuses_damaged_snapshots_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let demo = lambdascope::demo::JSON;
-    let wrong_version = demo.replacen("\"format_version\": 3", "\"format_version\": 99", 1);
+    let wrong_version = demo.replacen("\"format_version\": 4", "\"format_version\": 99", 1);
     let bad_account = demo.replacen("\"account_id\": \"123456789012\"", "\"account_id\": \"12\"", 1);
     let missing_field = demo.replacen("\"region\": \"us-east-1\",", "", 1);
     let cases: Vec<(&str, String, &str)> = vec![

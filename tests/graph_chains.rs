@@ -40,20 +40,26 @@ fn a_two_hop_chain_inside_one_account_and_what_it_adds() {
         s.roles
             .push(trusting(role("middle", vec![may_assume(json!(role_arn("top")))], &[], None), &[role_arn("exec")]));
         s.roles.push(trusting(role("top", vec![allow(json!("iam:*"), json!("*"))], &[], None), &[role_arn("middle")]));
-        // exec may assume anything, but this role's trust lets only `top` in: no edge.
+        // exec may assume anything, but this role's trust lets only `top` in: no edge from
+        // exec. `top` itself allows no sts:AssumeRole, yet a trust policy of its own account
+        // naming it by ARN lets it in (issue 18): a third hop.
         s.roles.push(trusting(role("closed", vec![allow(json!("s3:*"), json!("*"))], &[], None), &[role_arn("top")]));
         s.functions.push(function("fn", "exec"));
     });
     assert_eq!(
         chain_ends(&g, &role_arn("exec")),
-        vec![vec![role_arn("middle")], vec![role_arn("middle"), role_arn("top")]]
+        vec![
+            vec![role_arn("middle")],
+            vec![role_arn("middle"), role_arn("top")],
+            vec![role_arn("middle"), role_arn("top"), role_arn("closed")]
+        ]
     );
     let chains = g.role_chains(&role_arn("exec"));
     assert!(chains[1].adds.iter().any(|a| a.starts_with("iam (")), "{:?}", chains[1].adds);
     assert_eq!(chains[1].hops[1].trust_statement.as_deref(), Some("Trust"));
     // The function's reach carries them; its text says where each hop leads.
     let reach = g.reach(&g.lookup("fn").unwrap());
-    assert_eq!(reach.chains.len(), 2);
+    assert_eq!(reach.chains.len(), 3);
 }
 
 #[test]

@@ -151,6 +151,7 @@ fn decide_with(s: &Scenario, ctx: Context) -> Decision {
         identity: identity.iter().map(|policy| Named { name: "identity", policy }).collect(),
         resource: resource.as_ref().map(|policy| Named { name: "resource", policy }),
         boundary: boundary.as_ref().map(|policy| Named { name: "boundary", policy }),
+        ..Default::default()
     };
     let req = Request { caller: &caller, action: s.action, resource: &s.resource, context: &ctx };
     policy::evaluate(&req, &policies).decision
@@ -266,7 +267,7 @@ proptest! {
         if let Ok(p) = policy::parse_value(&v) {
             let caller = Caller::parse(caller).unwrap();
             let ctx = Context::open();
-            let policies = Policies { identity: vec![Named { name: "i", policy: &p }], resource: Some(Named { name: "r", policy: &p }), boundary: Some(Named { name: "b", policy: &p }) };
+            let policies = Policies { identity: vec![Named { name: "i", policy: &p }], resource: Some(Named { name: "r", policy: &p }), boundary: Some(Named { name: "b", policy: &p }), ..Default::default() };
             let _ = policy::evaluate(&Request { caller: &caller, action, resource: &resource, context: &ctx }, &policies);
         }
     }

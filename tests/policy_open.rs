@@ -15,6 +15,7 @@ fn ask(caller: &str, resource_policy: &str, identity: Option<&str>, ctx: Context
         identity: id.iter().map(|policy| Named { name: "identity", policy }).collect(),
         resource: Some(Named { name: "resource_policy", policy: &res }),
         boundary: None,
+        ..Default::default()
     };
     policy::evaluate(
         &Request { caller: &caller, action: "lambda:InvokeFunction", resource: FN, context: &ctx },

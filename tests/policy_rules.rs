@@ -352,8 +352,11 @@ fn resources_that_need_their_own_policy() {
             .res(vec![grant(aws(ROLE), "kms:Decrypt", "*")])
             .expect("allowed"),
         case("kms: delegated, but no identity allow", ROLE, "kms:Decrypt", KEY).res(vec![account]).expect("implicit_deny"),
-        case("kms: an alias too", ROLE, "kms:Decrypt", "arn:aws:kms:us-east-1:123456789012:alias/app")
-            .id(id("kms:Decrypt"))
+        // An alias is no key: IAM policies alone authorise actions on it (issue 18).
+        case("kms: an alias is authorised by IAM alone", ROLE, "kms:CreateAlias", "arn:aws:kms:us-east-1:123456789012:alias/app")
+            .id(id("kms:CreateAlias"))
+            .expect("allowed"),
+        case("kms: an alias names no key policy to delegate", ROLE, "kms:DeleteAlias", "arn:aws:kms:us-east-1:123456789012:alias/app")
             .expect("implicit_deny"),
         case("kms: ListKeys has no key", ROLE, "kms:ListKeys", "*").id(id("kms:ListKeys")).expect("allowed"),
         case("sts: identity allow, trust lets in only lambda", ROLE, "sts:AssumeRole", TARGET)

@@ -143,6 +143,12 @@ fn text(r: &Reach, all: bool) -> String {
             out.push_str(&service_lines(s, all));
         }
     }
+    for line in &r.guardrails {
+        out.push_str(&format!("\n  {}", sanitize(line)));
+    }
+    if !r.guardrails.is_empty() {
+        out.push('\n');
+    }
     if !r.denied.is_empty() {
         let shown: Vec<&str> = r.denied.iter().take(12).map(String::as_str).collect();
         let more = r.denied.len().saturating_sub(shown.len());

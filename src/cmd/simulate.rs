@@ -82,6 +82,7 @@ fn decide(case: &Case) -> Evaluation {
         identity: case.identity.iter().zip(&names).map(|(policy, name)| Named { name, policy }).collect(),
         resource: case.resource_policy.as_ref().map(|policy| Named { name: "resource_policy", policy }),
         boundary: case.boundary.as_ref().map(|policy| Named { name: "permission_boundary", policy }),
+        ..Default::default()
     };
     let request =
         Request { caller: &case.caller, action: &case.action, resource: &case.resource, context: &case.context };

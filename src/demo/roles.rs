@@ -32,6 +32,7 @@ fn role(name: &str, attached: &[&str], inline: Vec<(&str, PolicyText)>) -> Role 
         permission_boundary_arn: None,
         inline_policies: inline.into_iter().map(|(n, d)| InlinePolicy { name: n.into(), document: d }).collect(),
         attached_policy_arns: attached.iter().map(|a| a.to_string()).collect(),
+        tags: Some(Default::default()),
     }
 }
 

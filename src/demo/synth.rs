@@ -71,6 +71,7 @@ fn role(rng: &mut Rng, i: usize) -> Role {
         permission_boundary_arn: rng.chance(5).then(|| customer(99)),
         inline_policies: vec![InlinePolicy { name: "data".into(), document: doc(statements) }],
         attached_policy_arns: attached,
+        tags: Some(Default::default()),
     }
 }
 
@@ -156,6 +157,7 @@ fn user(rng: &mut Rng, i: usize) -> User {
         }],
         attached_policy_arns: Vec::new(),
         groups: Vec::new(),
+        tags: Some(Default::default()),
     }
 }
 

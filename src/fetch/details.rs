@@ -55,6 +55,7 @@ pub(super) async fn authorization_details(ctx: &Ctx) -> Result<Identities, Failu
                     .iter()
                     .filter_map(|p| p.policy_arn().map(str::to_string))
                     .collect(),
+                tags: Some(tag_map(r.tags())),
             }
         }));
         ids.users.extend(page.user_detail_list().iter().map(|u| {
@@ -77,6 +78,7 @@ pub(super) async fn authorization_details(ctx: &Ctx) -> Result<Identities, Failu
                     .filter_map(|p| p.policy_arn().map(str::to_string))
                     .collect(),
                 groups: u.group_list().to_vec(),
+                tags: Some(tag_map(u.tags())),
             }
         }));
         ids.groups.extend(page.group_detail_list().iter().map(|g| {
@@ -111,4 +113,9 @@ pub(super) async fn authorization_details(ctx: &Ctx) -> Result<Identities, Failu
         ctx.emit(Event::Role(Box::new(r.clone())));
     }
     Ok(ids)
+}
+
+/// IAM tags as the `aws:PrincipalTag/…` values they become.
+pub(super) fn tag_map(tags: &[aws_sdk_iam::types::Tag]) -> std::collections::BTreeMap<String, String> {
+    tags.iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()
 }

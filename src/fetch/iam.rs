@@ -258,6 +258,8 @@ async fn role(ctx: &Ctx, arn: &str) -> Option<Role> {
             .map(str::to_string),
         inline_policies,
         attached_policy_arns: attached,
+        // GetRole returns the role's tags with it.
+        tags: Some(super::details::tag_map(r.tags())),
     })
 }
 
@@ -298,6 +300,7 @@ async fn users(ctx: &Ctx) -> Vec<User> {
             )
             .await
             .items;
+        let tags = user_tags(ctx, arn, name).await;
         out.push(User {
             arn: arn.to_string(),
             name: name.to_string(),
@@ -309,9 +312,25 @@ async fn users(ctx: &Ctx) -> Vec<User> {
             inline_policies,
             attached_policy_arns: attached,
             groups,
+            tags,
         });
     }
     out
+}
+
+/// A user's tags (ListUsers does not return them); `None`, with a gap, when unreadable.
+async fn user_tags(ctx: &Ctx, arn: &str, name: &str) -> Option<std::collections::BTreeMap<String, String>> {
+    let iam = &ctx.clients.iam;
+    let listed = ctx
+        .list(
+            &ctx.pace_iam,
+            "iam:ListUserTags",
+            arn,
+            |marker| iam.list_user_tags().user_name(name).set_marker(marker).send(),
+            |page| (page.tags().to_vec(), page.marker().map(str::to_string).filter(|_| page.is_truncated())),
+        )
+        .await;
+    listed.failure.is_none().then(|| super::details::tag_map(&listed.items))
 }
 
 async fn groups(ctx: &Ctx) -> Vec<Group> {

@@ -124,7 +124,7 @@ impl Graph {
         if let Some(answer) = self.application_managed(principal, action, resource) {
             return Ok(answer);
         }
-        let ctx = policy::with_request_keys(context, &caller, resource);
+        let ctx = self.request_context(context, &caller, resource);
         let mut unknown = Vec::new();
         let mut unread = Vec::new();
         let (resource_policy, known) = match self.trust_policy(action, resource, &mut unknown) {
@@ -135,6 +135,25 @@ impl Graph {
         let (identity, boundary) = info.map(|p| self.identity_policies(p)).unwrap_or_default();
         if let Some(p) = info {
             unread.extend(p.unknown.iter().cloned());
+        }
+        // Tags not read leave aws:PrincipalTag conditions undecided: say so where one is asked.
+        let asks_tags = |p: &policy::Policy| {
+            p.statements
+                .iter()
+                .flat_map(|s| &s.conditions)
+                .any(|c| c.key.to_ascii_lowercase().starts_with("aws:principaltag/"))
+        };
+        let tag_policies = identity.iter().map(|n| n.policy).chain(boundary.map(|b| b.policy)).chain(resource_policy);
+        if let Some(why) = self.unread_tags(&caller).filter(|_| tag_policies.into_iter().any(asks_tags)) {
+            unread.push(why);
+        }
+        // SCPs cap principals (never services or anonymous callers); RCPs cap a few services.
+        let service = action.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        let capped = caller.has_identity_policies() || matches!(caller, Caller::Root { .. });
+        if capped || super::RCP_SERVICES.contains(&service.as_str()) {
+            let (org_unread, org_unknown) = self.org_inputs();
+            unread.extend(org_unread);
+            unknown.extend(org_unknown);
         }
         let answer = |decision: CanDecision, eval: &Evaluation, lead: Vec<String>, unknown: Vec<String>| CanAnswer {
             principal: principal.into(),
@@ -151,7 +170,9 @@ impl Graph {
                 identity,
                 resource: resource_policy.map(|policy| Named { name: "resource policy", policy }),
                 boundary,
+                ..Default::default()
             };
+            let policies = self.guarded(policies, &caller, action, resource);
             policy::evaluate(&Request { caller: &caller, action, resource, context: &ctx }, &policies)
         };
         let decide = |identity: Vec<Named>| decide_with(identity, resource_policy);

@@ -12,7 +12,7 @@ use super::Graph;
 use super::invoke::{Grant, Path, PrincipalKind, Verdict};
 use crate::catalog::Catalog;
 use crate::policy::eval::action_matches;
-use crate::policy::{self, Caller, Context, Decision, Effect, Named, Policies, Request};
+use crate::policy::{self, Caller, Context, Decision, Effect, Named, Policies, Request, arn};
 
 /// The longest chain followed.
 pub const MAX_HOPS: usize = 3;
@@ -40,25 +40,32 @@ pub struct Chain {
 }
 
 impl Graph {
-    /// Roles `from` may assume: its identity policies and boundary, and each target's trust
-    /// policy, decide (`sts:AssumeRole` always needs the trust policy).
+    /// Roles `from` may assume: its identity policies and boundary, each target's trust
+    /// policy, and the organisation's SCPs and RCPs decide (`sts:AssumeRole` always needs
+    /// the trust policy). In one account a trust policy naming `from` itself lets it in with
+    /// no identity allow at all; one naming only the account delegates to identity policies.
     pub(super) fn assume_edges(&self, from: &str) -> Vec<Hop> {
         let (Ok(caller), Some(p)) = (Caller::parse(from), self.principal(from)) else { return Vec::new() };
         let (identity, boundary) = self.identity_policies(p);
-        // Most roles allow no sts:AssumeRole at all: nothing to evaluate.
-        if !self.may_assume(from) {
-            return Vec::new();
-        }
+        // Most principals allow no sts:AssumeRole at all: then only trust policies of their
+        // own account that name them can let them in.
+        let identity_allows = self.may_assume(from);
         let mut out = Vec::new();
         let targets = self.assumable_roles.iter().map(|&i| &self.snapshot.roles[i]);
         for target in targets.filter(|r| r.arn != from) {
             let Some(Ok(trust)) = target.trust_policy.as_ref().map(|t| &t.parsed) else { continue };
-            let ctx = policy::with_request_keys(Context::open(), &caller, &target.arn);
+            let trusted_alone = caller.account() == arn::account(&target.arn) && names_directly(trust, &caller);
+            if !identity_allows && !trusted_alone {
+                continue;
+            }
+            let ctx = self.request_context(Context::open(), &caller, &target.arn);
             let policies = Policies {
                 identity: identity.clone(),
                 resource: Some(Named { name: "trust policy", policy: trust }),
                 boundary,
+                ..Default::default()
             };
+            let policies = self.guarded(policies, &caller, "sts:AssumeRole", &target.arn);
             let request = Request { caller: &caller, action: "sts:AssumeRole", resource: &target.arn, context: &ctx };
             let eval = policy::evaluate(&request, &policies);
             let decision = match eval.decision {
@@ -157,12 +164,16 @@ impl Graph {
     pub(super) fn assumed_grants(&self, grants: &[Grant]) -> Vec<Grant> {
         let into = self.edges_into();
         let mut out = Vec::new();
-        let mut seen: BTreeSet<String> = grants.iter().map(|g| g.principal.clone()).collect();
-        let mut frontier: Vec<(Grant, Vec<String>)> = grants
-            .iter()
-            .filter(|g| g.path == Path::IdentityPolicy && g.principal_kind == PrincipalKind::Role)
-            .map(|g| (g.clone(), Vec::new()))
-            .collect();
+        // Every role of any account read that may invoke (allowed or conditional, by any
+        // path) is a way in; a denied row is never a stepping stone, and its principal may
+        // still get in by assuming another role.
+        let usable = |g: &&Grant| {
+            g.decision != Verdict::Denied && g.principal_kind == PrincipalKind::Role && g.path != Path::AssumedRole
+        };
+        let mut seen: BTreeSet<String> =
+            grants.iter().filter(|g| g.decision != Verdict::Denied).map(|g| g.principal.clone()).collect();
+        let mut frontier: Vec<(Grant, Vec<String>)> =
+            grants.iter().filter(usable).map(|g| (g.clone(), Vec::new())).collect();
         for _ in 0..MAX_HOPS {
             let mut next = Vec::new();
             for (grant, via) in &frontier {
@@ -205,6 +216,17 @@ impl Graph {
         }
         out
     }
+}
+
+/// Whether an Allow of a trust policy names the caller itself (its ARN, its role, everyone,
+/// or a `NotPrincipal` that leaves it in), not only its account.
+fn names_directly(trust: &policy::Policy, caller: &Caller) -> bool {
+    trust.statements.iter().any(|s| {
+        s.effect == Effect::Allow
+            && s.principal.as_ref().is_some_and(|p| {
+                p.negated || caller.match_principals(p).is_some_and(|m| m != crate::policy::MatchKind::Account)
+            })
+    })
 }
 
 /// Roles whose trust policy has an Allow naming an AWS principal, `*` or a `NotPrincipal`:

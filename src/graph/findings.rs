@@ -374,11 +374,10 @@ impl Graph {
         let p = self.principal(role)?;
         let caller = Caller::parse(role).ok()?;
         let (identity, boundary) = self.identity_policies(p);
-        let ctx = policy::with_request_keys(Context::open(), &caller, "*");
-        let eval = policy::evaluate(
-            &Request { caller: &caller, action, resource: "*", context: &ctx },
-            &Policies { identity, resource: None, boundary },
-        );
+        let ctx = self.request_context(Context::open(), &caller, "*");
+        let policies =
+            self.guarded(Policies { identity, resource: None, boundary, ..Default::default() }, &caller, action, "*");
+        let eval = policy::evaluate(&Request { caller: &caller, action, resource: "*", context: &ctx }, &policies);
         matches!(eval.decision, Decision::Allowed | Decision::Conditional).then_some(eval.decision)
     }
 }

@@ -82,7 +82,7 @@ impl Graph {
         asked: &Asked,
     ) -> (Verdict, Vec<String>) {
         let (identity, boundary) = self.identity_policies(pi);
-        let mut ctx = policy::with_request_keys(Context::open(), caller, asked.resource);
+        let mut ctx = self.request_context(Context::open(), caller, asked.resource);
         for (k, v) in asked.keys {
             ctx.set(k, vec![v.to_string()]);
         }
@@ -91,7 +91,9 @@ impl Graph {
                 identity: identity.clone(),
                 resource: Some(Named { name: "resource policy", policy: p }),
                 boundary,
+                ..Default::default()
             };
+            let policies = self.guarded(policies, caller, action, asked.resource);
             policy::evaluate(&Request { caller, action, resource: asked.resource, context: &ctx }, &policies)
         };
         let (mut v, mut conditions) = verdict(&decide(asked.action), None);

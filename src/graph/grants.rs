@@ -111,16 +111,19 @@ fn org_condition(statement: &Statement) -> Option<String> {
 }
 
 /// The open context of a question about one caller and one scope.
-pub(super) fn question(caller: &Caller, rep_assumed: bool, resource: &str, url: Option<&UrlConfig>) -> Context {
-    let mut ctx = Context::open();
-    if rep_assumed {
-        // A stand-in for "someone in that account": only the account is known.
-        if let Some(a) = caller.account() {
-            ctx.set("aws:PrincipalAccount", vec![a.to_string()]);
-        }
+pub(super) fn question(
+    g: &Graph,
+    caller: &Caller,
+    rep_assumed: bool,
+    resource: &str,
+    url: Option<&UrlConfig>,
+) -> Context {
+    let mut ctx = if rep_assumed {
+        // A stand-in for "someone in that account": only what the account tells is known.
+        g.account_wide_context(caller, resource)
     } else {
-        ctx = policy::with_request_keys(ctx, caller, resource);
-    }
+        g.request_context(Context::open(), caller, resource)
+    };
     if let Some(u) = url {
         let auth = if u.auth_type == UrlAuthType::None { "NONE" } else { "AWS_IAM" };
         ctx.set("lambda:FunctionUrlAuthType", vec![auth.to_string()]);
@@ -190,6 +193,7 @@ fn policy_grants(g: &Graph, f: &Function, scope: &Scope, p: &Policy) -> Vec<Gran
             let (decision, conditions) = match &rep.caller {
                 Some(caller) => {
                     let ctx = question(
+                        g,
                         caller,
                         rep.kind == PrincipalKind::Account,
                         &resource,
@@ -273,7 +277,13 @@ pub(super) fn judge(
     let boundary = principal.and_then(|pi| g.identity_policies(pi).1);
     let identity =
         if assume { vec![Named { name: "assumed identity allow", policy: allow_all() }] } else { Vec::new() };
-    let policies = Policies { identity, resource: Some(Named { name: "resource policy", policy: p }), boundary };
+    let policies = Policies {
+        identity,
+        resource: Some(Named { name: "resource policy", policy: p }),
+        boundary,
+        ..Default::default()
+    };
+    let policies = g.guarded(policies, caller, action, resource);
     policy::evaluate(&Request { caller, action, resource, context: ctx }, &policies)
 }
 

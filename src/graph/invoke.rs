@@ -229,8 +229,8 @@ impl Graph {
         trusting.sort();
         trusting.dedup();
         unread.extend(trusting);
-        let unknown =
-            vec!["service control and resource control policies of the organisation: unknown (not read)".into()];
+        let (org_unread, unknown) = self.org_inputs();
+        unread.extend(org_unread);
         Invokers {
             function: scope_arn(f, target.scope.as_ref().unwrap_or(&Scope::Unqualified)),
             grants,
@@ -280,12 +280,14 @@ impl Graph {
             if !names_it {
                 continue;
             }
-            let ctx = policy::with_request_keys(Context::open(), &caller, resource);
+            let ctx = self.request_context(Context::open(), &caller, resource);
             let policies = Policies {
                 identity,
                 resource: denies.as_ref().map(|policy| Named { name: "resource policy", policy }),
                 boundary,
+                ..Default::default()
             };
+            let policies = self.guarded(policies, &caller, action, resource);
             let eval = policy::evaluate(&Request { caller: &caller, action, resource, context: &ctx }, &policies);
             let (decision, conditions) = verdict(&eval, None);
             if decision == Verdict::Denied {

@@ -46,12 +46,12 @@ impl Graph {
             }
         }
         unread.extend(self.identity_unread());
+        let (org_unread, unknown) = self.org_inputs();
+        unread.extend(org_unread);
         let function = match version.and_then(|n| l.versions.iter().find(|v| v.version == n)) {
             Some(v) => v.arn.clone(),
             None => l.arn.clone(),
         };
-        let unknown =
-            vec!["service control and resource control policies of the organisation: unknown (not read)".into()];
         Invokers { function, grants, unread: super::inputs::sorted(unread), unknown }
     }
 

@@ -19,6 +19,7 @@ mod layers;
 mod lookup;
 mod meaning;
 mod needs;
+mod org;
 mod principals;
 mod reach;
 mod urls;
@@ -36,6 +37,7 @@ pub use inputs::{describe as describe_gap, none_phrase};
 pub use invoke::{Grant, Invokers, Path, PrincipalKind, Verdict, invoke_scopes, scope_arn};
 pub use layers::USE_LAYER;
 pub use lookup::{LookupError, Named, Target};
+pub use org::RCP_SERVICES;
 pub use principals::{PrincipalInfo, PrincipalSource};
 pub use reach::{Reach, ReachStatement, RoleReach, ServiceReach, WhoCanReach};
 pub use web::{INVOKE_WEB, RevisionReach, WebReach};
@@ -65,6 +67,8 @@ pub struct Graph {
     invokers: Vec<Vec<Grant>>,
     /// Role -> the assume edges into it (built on first use).
     chains_into: std::sync::OnceLock<HashMap<String, Vec<chains::Hop>>>,
+    /// The organisation's SCP and RCP levels per member account.
+    guardrails: org::Guardrails,
     /// Reach depends only on the role, and roles are shared: computed once per role.
     reach_cache: std::sync::Mutex<HashMap<String, Reach>>,
 }
@@ -91,8 +95,10 @@ impl Graph {
             assumable_roles: Vec::new(),
             invokers: Vec::new(),
             chains_into: Default::default(),
+            guardrails: Default::default(),
             reach_cache: Default::default(),
         };
+        graph.guardrails = org::Guardrails::build(&graph.snapshot);
         for (i, m) in graph.snapshot.event_source_mappings.iter().enumerate() {
             graph.mappings.entry(m.function_arn.clone()).or_default().push(i);
         }

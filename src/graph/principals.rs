@@ -91,7 +91,7 @@ pub(super) fn collect(g: &Graph) -> Vec<PrincipalInfo> {
         let mut inline = inline_locs(&u.inline_policies, |p| Loc::UserInline(ui, p));
         let mut attached = u.attached_policy_arns.clone();
         let mut group_gaps = Vec::new();
-        for (gi, group) in s.groups.iter().enumerate().filter(|(_, gr)| u.groups.contains(&gr.name)) {
+        for (gi, group) in s.groups.iter().enumerate().filter(|(_, gr)| member_of(u, gr)) {
             inline.extend(inline_locs(&group.inline_policies, |p| Loc::GroupInline(gi, p)));
             attached.extend(group.attached_policy_arns.iter().cloned());
             group_gaps.extend(g.principal_gaps(&group.arn));
@@ -102,6 +102,13 @@ pub(super) fn collect(g: &Graph) -> Vec<PrincipalInfo> {
         out.push(user);
     }
     out
+}
+
+/// A user belongs to the groups of its own account it names (by name, as IAM lists them,
+/// or by ARN): a same-named group of another account is another group.
+fn member_of(user: &crate::model::User, group: &crate::model::Group) -> bool {
+    let same_account = crate::policy::arn::account(&user.arn) == crate::policy::arn::account(&group.arn);
+    user.groups.iter().any(|g| if g.starts_with("arn:") { *g == group.arn } else { same_account && *g == group.name })
 }
 
 fn inline_locs(policies: &[InlinePolicy], loc: impl Fn(usize) -> Loc) -> Vec<(String, Loc)> {

@@ -88,6 +88,9 @@ pub struct Reach {
     /// Role chains from this role (`sts:AssumeRole`), with what each adds.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub chains: Vec<super::Chain>,
+    /// What the organisation's SCPs take away from the role, level by level, in words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub guardrails: Vec<String>,
 }
 
 fn strings(t: &Targets) -> Vec<String> {
@@ -142,6 +145,9 @@ impl Graph {
         let (unread, unknown) = self.chain_inputs(&reach.role_arn);
         reach.unread.extend(unread);
         reach.unknown.extend(unknown);
+        let (unread, unknown) = self.org_inputs();
+        reach.unread.extend(unread);
+        reach.unknown.extend(unknown);
         reach
     }
 
@@ -180,6 +186,7 @@ impl Graph {
                 unknown: Vec::new(),
                 allowed: ActionSet::empty(Catalog::embedded().actions.len()),
                 chains: Vec::new(),
+                guardrails: Vec::new(),
             };
         };
         let boundary_arn = self.role(&role_arn).and_then(|r| r.permission_boundary_arn.clone());
@@ -244,6 +251,7 @@ impl Graph {
         removed.intersect_with(&denied);
         allowed.subtract(&denied);
         anywhere.subtract(&denied);
+        let guardrails = self.subtract_scps(&role_arn, &mut allowed, &mut anywhere, &mut statements);
         let everything = anywhere.len() == catalog.actions.len();
         let mut services = group(catalog, &allowed, &allows);
         for s in &mut services {
@@ -261,7 +269,57 @@ impl Graph {
             unknown,
             allowed,
             chains: Vec::new(),
+            guardrails,
         }
+    }
+
+    /// Takes from `allowed` what the SCPs over the role's account forbid: at each level
+    /// only what some attached Allow covers survives, and an unconditional Deny on every
+    /// resource removes its actions. (A conditional SCP statement is kept as allowing, so
+    /// reach may show more than a given request gets, never less.)
+    fn subtract_scps(
+        &self,
+        role_arn: &str,
+        allowed: &mut ActionSet,
+        anywhere: &mut ActionSet,
+        statements: &mut Vec<ReachStatement>,
+    ) -> Vec<String> {
+        let Ok(caller) = Caller::parse(role_arn) else { return Vec::new() };
+        let levels = self.guarded(Policies::default(), &caller, "iam:GetRole", role_arn).scp;
+        let catalog = Catalog::embedded();
+        let before = allowed.len();
+        let mut out = Vec::new();
+        for level in &levels {
+            let mut within = ActionSet::empty(catalog.actions.len());
+            let mut denied = ActionSet::empty(catalog.actions.len());
+            for named in &level.policies {
+                for (i, s) in named.policy.statements.iter().enumerate() {
+                    statements.push(reach_statement(s, format!("{} {}", named.name, s.label(i)), false));
+                    let covered = catalog.covered(&strings(&s.actions), s.actions.negated);
+                    match s.effect {
+                        Effect::Allow => within.union_with(&covered),
+                        Effect::Deny if everywhere(s) => denied.union_with(&covered),
+                        Effect::Deny => {}
+                    }
+                }
+            }
+            let left = allowed.len();
+            allowed.intersect_with(&within);
+            allowed.subtract(&denied);
+            anywhere.intersect_with(&within);
+            anywhere.subtract(&denied);
+            if allowed.len() < left {
+                out.push(format!(
+                    "the SCPs at {} take away {} actions the role allows",
+                    level.place,
+                    left - allowed.len()
+                ));
+            }
+        }
+        if allowed.len() < before {
+            out.push(format!("{} of the role's actions are left after the organisation's SCPs", allowed.len()));
+        }
+        out
     }
 
     /// Which functions' roles allow `action` on `resource`.
@@ -284,8 +342,9 @@ impl Graph {
             unread.extend(p.unknown.iter().cloned());
             let Ok(caller) = Caller::parse(&role) else { continue };
             let (identity, boundary) = self.identity_policies(p);
-            let ctx = policy::with_request_keys(Context::open(), &caller, resource);
-            let policies = Policies { identity, resource: None, boundary };
+            let ctx = self.request_context(Context::open(), &caller, resource);
+            let policies = Policies { identity, resource: None, boundary, ..Default::default() };
+            let policies = self.guarded(policies, &caller, action, resource);
             let eval = policy::evaluate(&Request { caller: &caller, action, resource, context: &ctx }, &policies);
             if matches!(eval.decision, Decision::Allowed | Decision::Conditional) {
                 rows.push(RoleReach {

@@ -123,7 +123,6 @@ pub(super) fn url_grant(f: &Function, scope: &Scope, u: &UrlConfig, policy: Opti
 }
 
 fn judge_anonymous(action: &str, resource: &str, ctx: &Context, p: &Policy) -> Evaluation {
-    let policies =
-        Policies { identity: Vec::new(), resource: Some(Named { name: "resource policy", policy: p }), boundary: None };
+    let policies = Policies { resource: Some(Named { name: "resource policy", policy: p }), ..Default::default() };
     policy::evaluate(&Request { caller: &Caller::Anonymous, action, resource, context: ctx }, &policies)
 }

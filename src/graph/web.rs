@@ -50,7 +50,7 @@ pub(super) fn statement_grants(g: &Graph, resource: &str, action: &str, p: &Poli
             let mut restricted_by = Vec::new();
             let (decision, conditions) = match &rep.caller {
                 Some(caller) => {
-                    let ctx = question(caller, rep.kind == PrincipalKind::Account, resource, None);
+                    let ctx = question(g, caller, rep.kind == PrincipalKind::Account, resource, None);
                     let eval = judge(g, caller, action, resource, &ctx, p, rep.assume.is_some());
                     restricted_by = meaning::restricting_keys(&eval, p, &ctx);
                     verdict(&eval, rep.assume.as_deref())
@@ -111,8 +111,9 @@ impl Graph {
         let mut unknown = Vec::new();
         if iam {
             unread.extend(self.identity_unread());
-            unknown
-                .push("service control and resource control policies of the organisation: unknown (not read)".into());
+            let (org_unread, org_unknown) = self.org_inputs();
+            unread.extend(org_unread);
+            unknown.extend(org_unknown);
         }
         if grants.iter().any(|g| g.path == Path::WebEndpoint && g.principal_kind == PrincipalKind::Anyone) {
             unknown
@@ -216,8 +217,8 @@ impl Graph {
         WebReach {
             web_function: w.arn.clone(),
             revisions,
-            unread: super::inputs::sorted(unread),
-            unknown: vec!["service control policies of the organisation: unknown (not read)".into()],
+            unknown: self.org_inputs().1,
+            unread: super::inputs::sorted([unread, self.org_inputs().0].concat()),
         }
     }
 

@@ -46,6 +46,10 @@ pub fn merge(parts: Vec<Snapshot>) -> Result<Snapshot, MergeError> {
         once_by_arn(&mut out.users, part.users, |u| &u.arn);
         once_by_arn(&mut out.groups, part.groups, |g| &g.arn);
         once_by_arn(&mut out.managed_policies, part.managed_policies, |p| &p.arn);
+        // Every part of one organisation reads the same tree: the first that read it holds.
+        if out.organization.is_not_read() {
+            out.organization = part.organization;
+        }
     }
     if out.reads.len() == 1 {
         out.reads.clear();

@@ -8,6 +8,7 @@
 mod gaps;
 mod load;
 mod merge;
+mod org;
 mod policy_text;
 mod reads;
 mod validate;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use gaps::{Absent, AbsentKind, Gap, GapReason};
 pub use load::{LoadError, SnapshotSource};
 pub use merge::{MergeError, merge};
+pub use org::{OrgAccount, OrgPolicy, OrgPolicyKind, OrgState, OrgUnit, Organization};
 pub use policy_text::PolicyText;
 pub use reads::{Read, arn_place};
 pub use web::{Layer, LayerVersion, WebAuthType, WebEndpoint, WebFunction, WebRevision, layer_account};
@@ -30,9 +32,10 @@ pub use web::{Layer, LayerVersion, WebAuthType, WebEndpoint, WebFunction, WebRev
 pub const LATEST_PUBLISHED: &str = "$LATEST.PUBLISHED";
 
 /// The snapshot file format this build writes. Version 2 added web functions and layers;
-/// version 3 added `reads` (several accounts and regions in one snapshot). Older files
-/// still load (they lack only the newer fields).
-pub const FORMAT_VERSION: u32 = 3;
+/// version 3 added `reads` (several accounts and regions in one snapshot); version 4 the
+/// organisation (its tree, SCPs and RCPs) and principals' tags. Older files still load
+/// (they lack only the newer fields).
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The oldest snapshot format this build reads.
 pub const OLDEST_FORMAT_VERSION: u32 = 1;
@@ -79,6 +82,9 @@ pub struct Snapshot {
     /// deleted while it was being read): facts about the account, not unread data.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub absent: Vec<Absent>,
+    /// The organisation of the accounts read, its SCPs and RCPs (format 4).
+    #[serde(default, skip_serializing_if = "OrgState::is_not_read")]
+    pub organization: OrgState,
 }
 
 fn default_partition() -> String {
@@ -220,6 +226,9 @@ pub struct Role {
     pub inline_policies: Vec<InlinePolicy>,
     #[serde(default)]
     pub attached_policy_arns: Vec<String>,
+    /// The role's tags (`aws:PrincipalTag/…`); `None` when they were not read (format 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 fn root_path() -> String {
@@ -249,9 +258,12 @@ pub struct User {
     pub inline_policies: Vec<InlinePolicy>,
     #[serde(default)]
     pub attached_policy_arns: Vec<String>,
-    /// Names of the groups the user belongs to.
+    /// Names of the groups the user belongs to (groups of the user's own account).
     #[serde(default)]
     pub groups: Vec<String>,
+    /// The user's tags (`aws:PrincipalTag/…`); `None` when they were not read (format 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -359,6 +371,7 @@ impl Snapshot {
             gaps: Vec::new(),
             reads: Vec::new(),
             absent: Vec::new(),
+            organization: OrgState::NotRead,
         }
     }
 

@@ -20,6 +20,10 @@ pub struct Context {
     /// Keyed by the lower-cased key name (IAM key names are case-insensitive).
     entries: BTreeMap<String, Vec<String>>,
     open: bool,
+    /// Key families (lower-cased prefixes such as `aws:principaltag/`) whose every member
+    /// is known (`true`: a key not set is absent) or unknown (`false`: not read, even in a
+    /// closed context), whatever the context's openness says.
+    families: Vec<(String, bool)>,
 }
 
 impl Context {
@@ -43,12 +47,23 @@ impl Context {
         self.entries.entry(key.to_ascii_lowercase()).or_insert(values);
     }
 
+    /// Declares a family of keys (`aws:PrincipalTag/`) fully known, so that a member not
+    /// set is absent, or unknown, so that one not set is undecided even in a closed context.
+    pub fn set_family(&mut self, prefix: &str, known: bool) {
+        self.families.push((prefix.to_ascii_lowercase(), known));
+    }
+
     pub fn get(&self, key: &str) -> Lookup<'_> {
-        match self.entries.get(&key.to_ascii_lowercase()) {
+        let key = key.to_ascii_lowercase();
+        match self.entries.get(&key) {
             Some(values) if values.is_empty() => Lookup::Absent,
             Some(values) => Lookup::Present(values),
-            None if self.open => Lookup::Unknown,
-            None => Lookup::Absent,
+            None => match self.families.iter().find(|(prefix, _)| key.starts_with(prefix.as_str())) {
+                Some((_, true)) => Lookup::Absent,
+                Some((_, false)) => Lookup::Unknown,
+                None if self.open => Lookup::Unknown,
+                None => Lookup::Absent,
+            },
         }
     }
 }

@@ -28,6 +28,22 @@ pub struct Policies<'a> {
     pub identity: Vec<Named<'a>>,
     pub resource: Option<Named<'a>>,
     pub boundary: Option<Named<'a>>,
+    /// The organisation's service control policies over the caller's account, one level
+    /// per step of its path (root, each OU, the account). Empty: none apply (no
+    /// organisation, the management account, a service or a service-linked role).
+    pub scp: Vec<Level<'a>>,
+    /// The resource control policies over the resource's account, level by level. Empty:
+    /// none apply (the caller decides which services and accounts they cover).
+    pub rcp: Vec<Level<'a>>,
+}
+
+/// One level of an organisation guardrail: the policies attached at one place of an
+/// account's path. At every level some attached policy must allow the request.
+#[derive(Debug, Clone)]
+pub struct Level<'a> {
+    /// Where they are attached, in words (`root r-ab12`, `OU Prod (ou-ab12-3)`, `account 1111…`).
+    pub place: &'a str,
+    pub policies: Vec<Named<'a>>,
 }
 
 #[derive(Debug, Clone)]
@@ -102,6 +118,10 @@ pub(super) enum Kind {
     Identity,
     Resource,
     Boundary,
+    /// A service control policy at this level of `Policies::scp`.
+    Scp(usize),
+    /// A resource control policy at this level of `Policies::rcp`.
+    Rcp(usize),
 }
 
 /// One statement judged against the request.
@@ -188,11 +208,11 @@ fn judge<'a>(named: Named<'a>, kind: Kind, req: &Request<'_>, has_boundary: bool
             continue;
         }
         let principal = match kind {
-            Kind::Resource => match principal_match(stmt, req.caller, has_boundary) {
+            Kind::Resource | Kind::Rcp(_) => match principal_match(stmt, req.caller, has_boundary) {
                 Some(m) => m,
                 None => continue,
             },
-            Kind::Identity | Kind::Boundary => MatchKind::Direct,
+            Kind::Identity | Kind::Boundary | Kind::Scp(_) => MatchKind::Direct,
         };
         let res = resource_matches(stmt.resources.as_ref(), req.resource, req.context);
         let (cond, unknown, failed) = if res == Tri::False {
@@ -260,7 +280,25 @@ pub fn evaluate(req: &Request<'_>, policies: &Policies<'_>) -> Evaluation {
     if let Some(r) = policies.resource {
         hits.extend(judge(r, Kind::Resource, req, has_boundary));
     }
+    for (i, level) in policies.scp.iter().enumerate() {
+        for named in &level.policies {
+            hits.extend(judge(*named, Kind::Scp(i), req, has_boundary));
+        }
+    }
+    for (i, level) in policies.rcp.iter().enumerate() {
+        for named in &level.policies {
+            hits.extend(judge(*named, Kind::Rcp(i), req, has_boundary));
+        }
+    }
     decide(req, &hits, has_boundary, policies)
+}
+
+/// The organisation's guardrails as one path: at every level of the SCPs and of the RCPs
+/// some attached statement allows the request (no levels: nothing to satisfy).
+fn guardrails<'h, 'a>(hits: &'h [Hit<'a>], policies: &Policies<'_>) -> Path<'h, 'a> {
+    let scp = (0..policies.scp.len()).map(|i| Path::of(allows(hits, Kind::Scp(i))));
+    let rcp = (0..policies.rcp.len()).map(|i| Path::of(allows(hits, Kind::Rcp(i))));
+    scp.chain(rcp).fold(Path::always(), |all, level| all.and(&level))
 }
 
 pub(super) fn allows<'h, 'a>(hits: &'h [Hit<'a>], kind: Kind) -> impl Iterator<Item = &'h Hit<'a>> {
@@ -292,6 +330,9 @@ fn decide(req: &Request<'_>, hits: &[Hit<'_>], has_boundary: bool, policies: &Po
     } else {
         vec![identity_side.and(&resource(&[MatchKind::Direct, MatchKind::RoleArn, MatchKind::Account]))]
     };
+    // SCPs and RCPs grant nothing: every way of being allowed must also pass them.
+    let guard = guardrails(hits, policies);
+    let paths: Vec<Path> = paths.into_iter().map(|p| p.and(&guard)).collect();
     let allowed = Tri::any(paths.iter().map(|p| p.tri));
 
     let decision = match (deny.tri, allowed) {
@@ -316,9 +357,9 @@ pub fn needs_resource_policy(action: &str, resource: &str) -> bool {
     let Some(parts) = arn::split(resource) else { return false };
     let service = action.split(':').next().unwrap_or_default();
     match parts[2] {
-        "kms" => {
-            service.eq_ignore_ascii_case("kms") && (parts[5].starts_with("key/") || parts[5].starts_with("alias/"))
-        }
+        // An alias (`kms:CreateAlias`, `kms:DeleteAlias` on `alias/…`) is authorised by IAM
+        // policies alone; only the key itself has a key policy.
+        "kms" => service.eq_ignore_ascii_case("kms") && parts[5].starts_with("key/"),
         "iam" => service.eq_ignore_ascii_case("sts") && parts[5].starts_with("role/"),
         _ => false,
     }
@@ -349,5 +390,16 @@ pub fn with_request_keys(mut ctx: Context, caller: &Caller, resource: &str) -> C
     if let Some(account) = arn::account(resource) {
         ctx.set_default("aws:ResourceAccount", vec![account.to_string()]);
     }
+    // The source keys exist only when a service acts for one of its resources: a user,
+    // role or root user calling for itself never carries them.
+    if caller.has_identity_policies() || matches!(caller, Caller::Root { .. }) {
+        for key in SERVICE_SOURCE_KEYS {
+            ctx.set_default(key, Vec::new());
+        }
+    }
     ctx
 }
+
+/// Keys AWS sets only on a call a service makes on behalf of a resource.
+const SERVICE_SOURCE_KEYS: [&str; 5] =
+    ["aws:SourceArn", "aws:SourceAccount", "aws:SourceOwner", "aws:SourceOrgID", "aws:SourceOrgPaths"];

@@ -63,6 +63,8 @@ impl Explain<'_, '_, '_> {
                 format!("{what} grants it to the caller's role (still capped by the role's permission boundary)")
             }
             (Kind::Resource, MatchKind::Direct) => format!("allowed by {what}"),
+            (Kind::Scp(_), _) => format!("the organisation's service control policies allow it ({what})"),
+            (Kind::Rcp(_), _) => format!("the organisation's resource control policies allow it ({what})"),
         }
     }
 
@@ -80,6 +82,8 @@ impl Explain<'_, '_, '_> {
                  naming the caller or delegating to its account ({example})",
                 self.request()
             )]
+        } else if !self.guardrail_gaps().is_empty() {
+            vec![format!("the organisation's guardrails stop {}", self.request())]
         } else {
             vec![format!("no policy allows {}", self.request())]
         };
@@ -128,7 +132,24 @@ impl Explain<'_, '_, '_> {
         if !self.same_account {
             out.push("cross-account: the caller's identity policies and the resource policy must both allow it".into());
         }
+        out.extend(self.guardrail_gaps());
         out
+    }
+
+    /// The organisation levels where no attached SCP or RCP allows the request.
+    fn guardrail_gaps(&self) -> Vec<String> {
+        let open = |kind: Kind| allows(self.hits, kind).any(|h| h.tri != Tri::False);
+        let scp = self.policies.scp.iter().enumerate().filter(|(i, _)| !open(Kind::Scp(*i))).map(|(_, l)| {
+            format!("no service control policy attached at {} allows it (an SCP allow-list without it)", l.place)
+        });
+        let rcp = self
+            .policies
+            .rcp
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !open(Kind::Rcp(*i)))
+            .map(|(_, l)| format!("no resource control policy attached at {} allows it", l.place));
+        scp.chain(rcp).collect()
     }
 
     /// Statements that matched everything but a condition.

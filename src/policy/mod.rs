@@ -20,7 +20,7 @@ pub mod tri;
 pub use context::{Context, Lookup};
 pub use document::{Condition, Effect, Policy, PrincipalEntry, Principals, Statement, Targets};
 pub use eval::{
-    Decision, Evaluation, Named, Pending, Policies, Request, StatementRef, evaluate, needs_resource_policy,
+    Decision, Evaluation, Level, Named, Pending, Policies, Request, StatementRef, evaluate, needs_resource_policy,
     with_request_keys,
 };
 pub use parse::{PolicyError, decode_document, parse, parse_value};

@@ -40,6 +40,7 @@ fn decide(policy: &serde_json::Value, context: Context, resource: &str) -> polic
         identity: Vec::new(),
         resource: Some(Named { name: "resource policy", policy: &parsed }),
         boundary: None,
+        ..Default::default()
     };
     policy::evaluate(
         &Request { caller: &caller, action: "lambda:InvokeFunction", resource, context: &context },
@@ -58,6 +59,10 @@ fn big_role(n: usize, wide: bool) -> Snapshot {
             json!({"Sid": format!("S{i}"), "Effect": "Allow", "Action": action, "Resource": format!("arn:aws:s3:::bucket-{i}/*")})
         })
         .collect();
+    role_with(statements)
+}
+
+fn role_with(statements: Vec<serde_json::Value>) -> Snapshot {
     let mut s = Snapshot::new(ACCOUNT, "us-east-1");
     let doc = json!({"Version": "2012-10-17", "Statement": statements}).to_string();
     s.roles = vec![lambdascope::model::Role {
@@ -68,6 +73,7 @@ fn big_role(n: usize, wide: bool) -> Snapshot {
         permission_boundary_arn: None,
         inline_policies: vec![lambdascope::model::InlinePolicy { name: "huge".into(), document: PolicyText::new(doc) }],
         attached_policy_arns: Vec::new(),
+        tags: None,
     }];
     s.functions = vec![function("big-fn", "big", None)];
     s
@@ -127,6 +133,15 @@ fn main() {
         let (_, t) = time("  reach of that role", || graph.reach(&Target { function: 0, scope: None }));
         worst = worst.max(t);
     }
+
+    // Issue 18: one action pattern of 100,000 `*` and a letter took 25 s of CPU in reach.
+    let action = "*".repeat(100_000) + "a";
+    let statement = json!({"Effect": "Allow", "Action": action, "Resource": "*"});
+    let (graph, t) =
+        time("graph of a role whose action is 100,000 * and a letter", || Graph::build(role_with(vec![statement])));
+    worst = worst.max(t);
+    let (_, t) = time("  reach of that role", || graph.reach(&Target { function: 0, scope: None }));
+    worst = worst.max(t);
 
     let dir = std::env::temp_dir().join(format!("lambdascope-hostile-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);

@@ -105,6 +105,7 @@ pub fn role(name: &str, statements: Vec<Value>, attached: &[&str], boundary: Opt
             vec![InlinePolicy { name: "inline".into(), document: text(statements) }]
         },
         attached_policy_arns: attached.iter().map(|a| a.to_string()).collect(),
+        tags: Some(Default::default()),
     }
 }
 

@@ -228,8 +228,9 @@ pub fn check_policy(text: &str) -> bool {
                 context: &ctx,
             };
             let named = Named { name: "fuzzed", policy: &parsed };
-            let as_identity = Policies { identity: vec![named], resource: None, boundary: None };
-            let as_resource = Policies { identity: Vec::new(), resource: Some(named), boundary: Some(named) };
+            let as_identity = Policies { identity: vec![named], resource: None, boundary: None, ..Default::default() };
+            let as_resource =
+                Policies { identity: Vec::new(), resource: Some(named), boundary: Some(named), ..Default::default() };
             for policies in [as_identity, as_resource] {
                 let eval = policy::evaluate(&request, &policies);
                 assert_inert(&json(&eval).unwrap(), "evaluation");
