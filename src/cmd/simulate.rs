@@ -21,6 +21,9 @@ struct Case {
     identity: Vec<Policy>,
     resource_policy: Option<Policy>,
     boundary: Option<Policy>,
+    /// SCP and RCP levels (root, each OU, the account), each a list of policies.
+    scps: Vec<Vec<Policy>>,
+    rcps: Vec<Vec<Policy>>,
 }
 
 pub fn run(file: &Path, format: Format) -> Result<Outcome> {
@@ -78,15 +81,36 @@ fn case_label(number: usize, name: Option<&str>) -> String {
 
 fn decide(case: &Case) -> Evaluation {
     let names: Vec<String> = (0..case.identity.len()).map(|i| format!("identity_policies[{i}]")).collect();
+    let level_names = |key: &str, levels: &[Vec<Policy>]| -> Vec<(String, Vec<String>)> {
+        levels
+            .iter()
+            .enumerate()
+            .map(|(l, ps)| (format!("{key}[{l}]"), (0..ps.len()).map(|i| format!("{key}[{l}][{i}]")).collect()))
+            .collect()
+    };
+    let (scp_names, rcp_names) = (level_names("scps", &case.scps), level_names("rcps", &case.rcps));
     let policies = Policies {
         identity: case.identity.iter().zip(&names).map(|(policy, name)| Named { name, policy }).collect(),
         resource: case.resource_policy.as_ref().map(|policy| Named { name: "resource_policy", policy }),
         boundary: case.boundary.as_ref().map(|policy| Named { name: "permission_boundary", policy }),
-        ..Default::default()
+        scp: named_levels(&case.scps, &scp_names),
+        rcp: named_levels(&case.rcps, &rcp_names),
     };
     let request =
         Request { caller: &case.caller, action: &case.action, resource: &case.resource, context: &case.context };
     policy::evaluate(&request, &policies)
+}
+
+/// Guardrail levels with the names they are reported under (`scps[1][0]`).
+fn named_levels<'a>(levels: &'a [Vec<Policy>], names: &'a [(String, Vec<String>)]) -> Vec<policy::Level<'a>> {
+    levels
+        .iter()
+        .zip(names)
+        .map(|(ps, (place, n))| policy::Level {
+            place,
+            policies: ps.iter().zip(n).map(|(policy, name)| Named { name, policy }).collect(),
+        })
+        .collect()
 }
 
 fn parse_case(raw: &Value) -> Result<Case, String> {
@@ -105,19 +129,19 @@ fn parse_case(raw: &Value) -> Result<Case, String> {
     }
     let resource = required("resource")?;
     let context = policy::with_request_keys(parse_context(obj)?, &caller, &resource);
-    let identity = match obj.get("identity_policies") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                parse_policy(p, &format!("identity_policies[{i}]"))?
-                    .ok_or_else(|| format!("identity_policies[{i}] is null"))
-            })
-            .collect::<Result<_, _>>()?,
-        Some(_) => return Err("\"identity_policies\" must be a list of policies".into()),
+    let identity = policy_list(obj.get("identity_policies"), "identity_policies")?;
+    let levels = |key: &str| -> Result<Vec<Vec<Policy>>, String> {
+        match obj.get(key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(levels)) => {
+                levels.iter().enumerate().map(|(l, level)| policy_list(Some(level), &format!("{key}[{l}]"))).collect()
+            }
+            Some(_) => Err(format!("\"{key}\" must be a list of levels, each a list of policies")),
+        }
     };
     Ok(Case {
+        scps: levels("scps")?,
+        rcps: levels("rcps")?,
         caller,
         action,
         resource,
@@ -126,6 +150,19 @@ fn parse_case(raw: &Value) -> Result<Case, String> {
         resource_policy: optional_policy(obj, "resource_policy")?,
         boundary: optional_policy(obj, "permission_boundary")?,
     })
+}
+
+/// A list of policies (`null` or missing: none).
+fn policy_list(v: Option<&Value>, key: &str) -> Result<Vec<Policy>, String> {
+    match v {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, p)| parse_policy(p, &format!("{key}[{i}]"))?.ok_or_else(|| format!("{key}[{i}] is null")))
+            .collect(),
+        Some(_) => Err(format!("\"{key}\" must be a list of policies")),
+    }
 }
 
 fn optional_policy(obj: &Map<String, Value>, key: &str) -> Result<Option<Policy>, String> {

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{Outcome, emit, load_account};
 use crate::cli::{Format, Global};
-use crate::model::{GapReason, Snapshot, SnapshotSource};
+use crate::model::{GapReason, OrgPolicyKind, OrgState, Organization, Snapshot, SnapshotSource};
 use crate::text::sanitize;
 
 pub fn run(global: &Global) -> Result<Outcome> {
@@ -53,6 +53,7 @@ fn json_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
     value["source"] = json!(source_label(source));
     value["gap_list"] = serde_json::to_value(&snap.gaps).unwrap_or_default();
     value["absent_list"] = serde_json::to_value(&snap.absent).unwrap_or_default();
+    value["organization"] = org_json(snap);
     crate::text::json(&value).unwrap_or_default() + "\n"
 }
 
@@ -105,6 +106,7 @@ fn text_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
         _ => format!("{} / {}", s.users, s.groups),
     };
     rows.push(("Users / groups", users));
+    rows.push(("Organisation", org_status(snap)));
     let by_reason: Vec<String> = s.gaps_by_reason.iter().map(|(r, n)| format!("{n} {r}")).collect();
     rows.push(("Gaps", if s.gaps == 0 { "none".into() } else { format!("{} ({})", s.gaps, by_reason.join(", ")) }));
 
@@ -139,9 +141,98 @@ fn text_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
             ));
         }
     }
+    out.push_str(&org_tree(snap));
     for g in &snap.gaps {
         let mark = if g.reason == GapReason::AccessDenied { "denied" } else { g.reason.as_str() };
         out.push_str(&format!("  - {:<35} {:<14} {}\n", sanitize(&g.operation), mark, sanitize(&g.resource)));
     }
     out
+}
+
+fn org_status(snap: &Snapshot) -> String {
+    match &snap.organization {
+        OrgState::NotRead => match unknown_because(snap, &ORG_READS) {
+            Some(why) => why,
+            None => "not read (SCPs and RCPs unknown; --org reads it with Organizations read access)".into(),
+        },
+        OrgState::None => "none: the account is in no organisation".into(),
+        OrgState::Read(o) => format!(
+            "{} (management account {}): {} OUs, {} accounts, {} SCPs, {} RCPs",
+            o.id,
+            o.management_account,
+            o.units.len(),
+            o.accounts.len(),
+            o.policies.iter().filter(|p| p.kind == OrgPolicyKind::Scp).count(),
+            o.policies.iter().filter(|p| p.kind == OrgPolicyKind::Rcp).count()
+        ),
+    }
+}
+
+const ORG_READS: [&str; 7] = [
+    "organizations:DescribeOrganization",
+    "organizations:ListRoots",
+    "organizations:ListOrganizationalUnitsForParent",
+    "organizations:ListAccountsForParent",
+    "organizations:ListPolicies",
+    "organizations:DescribePolicy",
+    "organizations:ListTargetsForPolicy",
+];
+
+/// The organisation as a tree: the root, each OU and account under it, with the SCPs and
+/// RCPs attached at each place.
+fn org_tree(snap: &Snapshot) -> String {
+    let Some(org) = snap.organization.read() else { return String::new() };
+    let mut out = format!("\nOrganisation {}{}\n", org.id, enabled(org));
+    walk(org, &org.root_id, 1, &mut out);
+    out
+}
+
+fn enabled(org: &Organization) -> String {
+    let on: Vec<&str> = [(org.scps_enabled, "SCPs"), (org.rcps_enabled, "RCPs")]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
+    if on.is_empty() { " (no SCPs or RCPs enabled)".into() } else { format!(" ({} enabled)", on.join(" and ")) }
+}
+
+fn walk(org: &Organization, id: &str, depth: usize, out: &mut String) {
+    // OUs nest at most five deep; the bound also stops a cycle in a damaged file.
+    if depth > 8 {
+        return;
+    }
+    let pad = "  ".repeat(depth);
+    let attached: Vec<String> = org
+        .policies
+        .iter()
+        .filter(|p| p.targets.iter().any(|t| t == id))
+        .map(|p| format!("{} {}{}", p.kind.short(), p.name, if p.document.is_none() { " (unread)" } else { "" }))
+        .collect();
+    let policies = if attached.is_empty() { String::new() } else { format!("  [{}]", attached.join(", ")) };
+    let mark = if id == org.management_account { " (management: no SCP or RCP applies)" } else { "" };
+    out.push_str(&format!("{pad}{}\n", sanitize(&format!("{}{mark}{policies}", org.place(id)))));
+    for u in org.units.iter().filter(|u| u.parent_id == id) {
+        walk(org, &u.id, depth + 1, out);
+    }
+    for a in org.accounts.iter().filter(|a| a.parent_id == id) {
+        walk(org, &a.id, depth + 1, out);
+    }
+}
+
+/// The tree without policy documents, for `summary --format json`.
+fn org_json(snap: &Snapshot) -> serde_json::Value {
+    match &snap.organization {
+        OrgState::NotRead => json!({"status": "not_read"}),
+        OrgState::None => json!({"status": "none"}),
+        OrgState::Read(o) => json!({
+            "status": "read",
+            "id": o.id,
+            "management_account": o.management_account,
+            "root_id": o.root_id,
+            "units": o.units,
+            "accounts": o.accounts,
+            "policies": o.policies.iter().map(|p| json!({
+                "id": p.id, "name": p.name, "kind": p.kind, "targets": p.targets, "read": p.document.is_some()
+            })).collect::<Vec<_>>(),
+        }),
+    }
 }

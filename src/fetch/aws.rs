@@ -47,12 +47,14 @@ struct Recorder {
     events: Option<UnboundedSender<Event>>,
 }
 
-/// Whether an operation only reads: `List*`, `Get*`, and STS's `AssumeRole` (which reads
-/// credentials for another account, changing nothing).
+/// Whether an operation only reads: `List*`, `Get*`, STS's `AssumeRole` (which reads
+/// credentials for another account, changing nothing), and Organizations' `Describe*`
+/// (`DescribeOrganization`, `DescribePolicy`: that API names its single-item reads so).
 pub fn is_read_only(service: &str, operation: &str) -> bool {
     operation.starts_with("List")
         || operation.starts_with("Get")
         || (service.eq_ignore_ascii_case("sts") && operation == "AssumeRole")
+        || (service.eq_ignore_ascii_case("organizations") && operation.starts_with("Describe"))
 }
 
 fn operation(cfg: &ConfigBag) -> (String, String) {

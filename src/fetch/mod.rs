@@ -14,6 +14,7 @@ mod classify;
 mod details;
 mod iam;
 mod lambda;
+mod org;
 mod pace;
 mod read;
 mod scope;
@@ -33,6 +34,7 @@ use tokio::time::Instant;
 use crate::model::{Absent, Function, Gap, Role, Snapshot};
 pub use aws::{Clients, clients, is_read_only};
 pub use classify::{Failure, Retry, classify};
+pub use org::OrgRead;
 use pace::Pacer;
 pub use read::humanize;
 pub use spread::{ALL_REGIONS, PartState, Spread, fetch_spread};
@@ -50,6 +52,8 @@ pub struct FetchOptions {
     /// Read the account's IAM entities (`false` for a second region of an account whose
     /// IAM, which is global, another part of the same run reads).
     pub read_iam: bool,
+    /// When to read the organisation's tree, SCPs and RCPs.
+    pub read_org: OrgRead,
     /// A cap on requests in flight shared with the other parts of one run (several
     /// accounts and regions); `None`: this read's own `concurrency`.
     pub shared_limit: Option<std::sync::Arc<tokio::sync::Semaphore>>,
@@ -79,6 +83,7 @@ impl Default for FetchOptions {
             credentials: None,
             session_token: None,
             read_iam: true,
+            read_org: OrgRead::IfManagement,
             shared_limit: None,
             lambda_policy_rate: 15.0,
             lambda_rate: 15.0,
@@ -168,6 +173,7 @@ struct Ctx {
     pace_policy: Pacer,
     pace_lambda: Pacer,
     pace_iam: Pacer,
+    pace_org: Pacer,
     limit: Arc<tokio::sync::Semaphore>,
     events: Option<UnboundedSender<Event>>,
     gaps: Mutex<Vec<Gap>>,
@@ -244,6 +250,7 @@ pub async fn fetch_with_priority(
         let identities = iam::read(&ctx, &snap.functions, &web_roles, iam::Fallback::EveryEntity).await;
         identities.into(&mut snap);
     }
+    read_organisation(&ctx, &mut snap, opts.read_org).await;
     finish(&ctx, snap, start)
 }
 
@@ -265,7 +272,16 @@ pub async fn function(
     ctx.emit(Event::Phase("reading roles and policies"));
     let identities = iam::read(&ctx, &snap.functions, &[], iam::Fallback::ExecutionRoles).await;
     identities.into(&mut snap);
+    read_organisation(&ctx, &mut snap, opts.read_org).await;
     finish(&ctx, snap, start)
+}
+
+/// The organisation of the account, as far as `mode` and the credentials allow.
+async fn read_organisation(ctx: &Ctx, snap: &mut Snapshot, mode: OrgRead) {
+    if mode != OrgRead::Skip {
+        ctx.emit(Event::Phase("reading the organisation"));
+    }
+    snap.organization = org::organisation(ctx, &ctx.pace_org, &snap.account_id, mode).await;
 }
 
 /// The account and region the options name: one `sts:GetCallerIdentity`.
@@ -288,6 +304,7 @@ async fn begin(
         pace_policy: Pacer::per_second(opts.lambda_policy_rate),
         pace_lambda: Pacer::per_second(opts.lambda_rate),
         pace_iam: Pacer::per_second(opts.iam_rate),
+        pace_org: Pacer::per_second(org::ORG_RATE),
         limit: opts
             .shared_limit
             .clone()
@@ -330,6 +347,7 @@ fn finish(ctx: &Ctx, mut snap: Snapshot, start: Instant) -> Result<Fetched, Fetc
             ("lambda GetPolicy", ctx.pace_policy.rate()),
             ("lambda other", ctx.pace_lambda.rate()),
             ("iam", ctx.pace_iam.rate()),
+            ("organizations", ctx.pace_org.rate()),
         ],
         elapsed: start.elapsed(),
     })

@@ -157,9 +157,16 @@ pub async fn fetch_spread(
     let mut set = JoinSet::new();
     for (account, account_opts) in &accounts {
         for (i, region) in regions.iter().enumerate() {
+            // The organisation is one for the whole run: the caller's own first part reads it.
+            let read_org = match (account == &own && i == 0, spread.org) {
+                (true, true) => super::OrgRead::Always,
+                (true, false) => super::OrgRead::IfManagement,
+                (false, _) => super::OrgRead::Skip,
+            };
             let part = FetchOptions {
                 region: Some(region.clone()),
                 read_iam: i == 0,
+                read_org,
                 shared_limit: Some(limit.clone()),
                 ..account_opts.clone()
             };
@@ -238,6 +245,10 @@ pub async fn fetch_spread(
     };
     snapshot.caller_arn = me.arn().map(str::to_string);
     snapshot.gaps.extend(gaps);
+    // The run's own calls (who am I, the organisation's accounts, each sts:AssumeRole).
+    for (op, n) in base.log.snapshot() {
+        *calls.entry(op).or_default() += n;
+    }
     snapshot.normalize();
     Ok(Fetched { snapshot, calls, throttled, rereads, rates: Vec::new(), elapsed: start.elapsed() })
 }

@@ -143,8 +143,9 @@ impl Graph {
                 .flat_map(|s| &s.conditions)
                 .any(|c| c.key.to_ascii_lowercase().starts_with("aws:principaltag/"))
         };
-        let tag_policies = identity.iter().map(|n| n.policy).chain(boundary.map(|b| b.policy)).chain(resource_policy);
-        if let Some(why) = self.unread_tags(&caller).filter(|_| tag_policies.into_iter().any(asks_tags)) {
+        let deciding_policies =
+            identity.iter().map(|n| n.policy).chain(boundary.map(|b| b.policy)).chain(resource_policy);
+        if let Some(why) = self.unread_tags(&caller).filter(|_| deciding_policies.into_iter().any(asks_tags)) {
             unread.push(why);
         }
         // SCPs cap principals (never services or anonymous callers); RCPs cap a few services.

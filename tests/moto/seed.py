@@ -1,7 +1,7 @@
 """Seeds a moto server with a test account and prints a manifest of what it created.
 
 Test code only: all writes happen here, never in lambdascope. Usage:
-    python seed.py ENDPOINT [--with-users] [--enforce] [--bulk N]
+    python seed.py ENDPOINT [--with-users] [--enforce] [--bulk N] [--other-account] [--org] [--guardrails]
 --with-users also creates an auditor (AWSLambda_ReadOnlyAccess) and a user with no
 permissions, with access keys; --enforce then turns on moto's IAM enforcement; --bulk N
 adds N more functions with a mix of versions, aliases, per-scope policies and URLs.
@@ -230,6 +230,99 @@ def seed_org(endpoint, m):
     m["org_member"] = status["AccountId"]
 
 
+def in_account(endpoint, account, role="OrganizationAccountAccessRole"):
+    """Clients acting in another account (moto acts in the account of assumed credentials)."""
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="test",
+                       aws_secret_access_key="test")
+    c = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="seed")["Credentials"]
+    kw = dict(endpoint_url=endpoint, region_name=REGION, aws_access_key_id=c["AccessKeyId"],
+              aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"])
+    return boto3.client("iam", **kw), boto3.client("lambda", **kw)
+
+
+def seed_guardrails(endpoint, m):
+    """A three-account organisation (issue 18): the seeded account manages it; `app` sits in
+    OU Workloads, whose SCP denies lambda:InvokeFunction unless the caller is tagged
+    team=payments; `lab` sits in OU Sandbox with an allow-list SCP (lambda and s3 only, no
+    sts) instead of FullAWSAccess; an RCP at the root denies sts:AssumeRole from outside the
+    organisation. Roles, users and same-named groups in both member accounts, a trust-only
+    edge, cross-account grants and a chain that the allow-list breaks."""
+    org = boto3.client("organizations", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="test",
+                       aws_secret_access_key="test")
+    org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    root = org.list_roots()["Roots"][0]["Id"]
+    for kind in ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"):
+        org.enable_policy_type(RootId=root, PolicyType=kind)
+    ous, accounts = {}, {}
+    for name in ("Workloads", "Sandbox"):
+        ous[name] = org.create_organizational_unit(ParentId=root, Name=name)["OrganizationalUnit"]["Id"]
+    for name, ou in (("app", "Workloads"), ("lab", "Sandbox")):
+        status = org.create_account(Email=f"{name}@example.com", AccountName=name)["CreateAccountStatus"]
+        accounts[name] = status["AccountId"]
+        org.move_account(AccountId=accounts[name], SourceParentId=root, DestinationParentId=ous[ou])
+
+    def policy(name, kind, statements, target):
+        pid = org.create_policy(Name=name, Type=kind, Description=name, Content=doc(*statements))["Policy"]
+        pid = pid["PolicySummary"]["Id"]
+        org.attach_policy(PolicyId=pid, TargetId=target)
+        return pid
+
+    teams = policy("TeamsOnly", "SERVICE_CONTROL_POLICY", [
+        {"Sid": "TeamsOnly", "Effect": "Deny", "Action": "lambda:InvokeFunction", "Resource": "*",
+         "Condition": {"StringNotEquals": {"aws:PrincipalTag/team": "payments"}}}], ous["Workloads"])
+    policy("LabAllowList", "SERVICE_CONTROL_POLICY", [
+        {"Sid": "LambdaAndS3", "Effect": "Allow", "Action": ["lambda:*", "s3:*"], "Resource": "*"}], accounts["lab"])
+    full = [p["Id"] for p in org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"] if p["AwsManaged"]][0]
+    org.detach_policy(PolicyId=full, TargetId=accounts["lab"])
+    rcp = policy("OrgOnlyAssume", "RESOURCE_CONTROL_POLICY", [
+        {"Sid": "OrgOnly", "Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Resource": "*",
+         "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": org_id},
+                       "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}], root)
+
+    app, lab = accounts["app"], accounts["lab"]
+    invoke_all = {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"}
+
+    def trust(*arns):
+        return doc({"Sid": "Trust", "Effect": "Allow", "Principal": {"AWS": list(arns)}, "Action": "sts:AssumeRole"})
+
+    iam, lam = in_account(endpoint, app)
+    iam.create_role(RoleName="app-exec", AssumeRolePolicyDocument=TRUST)
+    tags = [{"Key": "team", "Value": "payments"}]
+    iam.create_role(RoleName="payer", AssumeRolePolicyDocument=TRUST, Tags=tags)
+    iam.put_role_policy(RoleName="payer", PolicyName="p", PolicyDocument=doc(invoke_all))
+    iam.create_role(RoleName="stranger", AssumeRolePolicyDocument=TRUST)
+    iam.put_role_policy(RoleName="stranger", PolicyName="p", PolicyDocument=doc(invoke_all))
+    # A trust-only edge: deployer has no sts:AssumeRole allow, admin's trust names it.
+    iam.create_role(RoleName="deployer", AssumeRolePolicyDocument=TRUST)
+    iam.create_role(RoleName="admin", AssumeRolePolicyDocument=trust(f"arn:aws:iam::{app}:role/deployer"), Tags=tags)
+    iam.put_role_policy(RoleName="admin", PolicyName="p", PolicyDocument=doc(invoke_all))
+    iam.create_group(GroupName="ops")
+    iam.create_user(UserName="dev", Tags=tags)
+    iam.add_user_to_group(GroupName="ops", UserName="dev")
+    fn = lam.create_function(FunctionName="app-fn", Runtime="python3.12", Role=f"arn:aws:iam::{app}:role/app-exec",
+                             Handler="index.handler", Code={"ZipFile": code()})["FunctionArn"]
+    lam.add_permission(FunctionName="app-fn", StatementId="LabCaller", Action="lambda:InvokeFunction",
+                       Principal=f"arn:aws:iam::{lab}:role/lab-caller")
+
+    iam, lam = in_account(endpoint, lab)
+    # Same group name as app's: its policy must not reach app's user dev.
+    iam.create_group(GroupName="ops")
+    iam.put_group_policy(GroupName="ops", PolicyName="p", PolicyDocument=doc(invoke_all))
+    iam.create_role(RoleName="lab-caller", AssumeRolePolicyDocument=trust(f"arn:aws:iam::{lab}:role/lab-hopper"))
+    iam.put_role_policy(RoleName="lab-caller", PolicyName="p", PolicyDocument=doc(invoke_all))
+    # lab's allow-list has no sts: hopper may not assume lab-caller, whatever its policies say.
+    iam.create_role(RoleName="lab-hopper", AssumeRolePolicyDocument=TRUST)
+    iam.put_role_policy(RoleName="lab-hopper", PolicyName="p", PolicyDocument=doc(
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}))
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="test",
+                       aws_secret_access_key="test")
+    c = sts.assume_role(RoleArn=f"arn:aws:iam::{app}:role/OrganizationAccountAccessRole",
+                        RoleSessionName="member")["Credentials"]
+    member = {"key": c["AccessKeyId"], "secret": c["SecretAccessKey"], "token": c["SessionToken"]}
+    m["guardrails"] = {"member_credentials": member, "org": org_id, "root": root, "ous": ous, "accounts": accounts, "function": fn,
+                       "teams_scp": teams, "rcp": rcp, "full_access": full}
+
+
 def seed_users(iam, m):
     users = {}
     for name, policy in (("auditor", "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess"), ("nobody", None)):
@@ -254,6 +347,8 @@ def main():
         seed_other_account(endpoint, m)
     if "--org" in sys.argv:
         seed_org(endpoint, m)
+    if "--guardrails" in sys.argv:
+        seed_guardrails(endpoint, m)
     iam.delete_role(RoleName="exec-gone")
     if "--with-users" in sys.argv:
         seed_users(iam, m)
