@@ -39,6 +39,8 @@ const NEEDED: &[&str] = &[
     "iam:GetRole",
     "iam:GetPolicy",
     "iam:GetPolicyVersion",
+    // Whether the account is in an organisation (the tree only from the management account).
+    "organizations:DescribeOrganization",
 ];
 
 fn answers(g: &Graph, function: &str) -> (String, String) {
