@@ -120,8 +120,13 @@ fn reach_and_who_can_reach() {
     let statements = v["statements"].as_array().unwrap();
     assert!(statements.iter().any(|s| s["effect"] == "Deny" && s["actions"].as_array().is_some()));
     assert!(statements.iter().all(|s| s.get("source").is_some() && s.get("conditions").is_some()));
+    // An administrator role, capped by the demo account's allow-list SCP: reach says what
+    // the organisation takes away instead of "every action".
     let t = text(&["reach", "ops-runbook"]);
-    assert!(t.contains("EVERY action of every service"), "{t}");
+    assert!(!t.contains("EVERY action of every service"), "{t}");
+    assert!(t.contains("the SCPs at account 123456789012 (acme-prod-apps) take away"), "{t}");
+    let t = text(&["reach", "search-indexer"]);
+    assert!(t.contains("take away es (6 actions)"), "the allow-list has no OpenSearch: {t}");
     let v = json(&["who-can-reach", "s3:PutObject", "arn:aws:s3:::acme-reports/q3.csv"]);
     let roles: Vec<&str> = v["roles"].as_array().unwrap().iter().map(|r| r["role"].as_str().unwrap()).collect();
     assert!(roles.contains(&"arn:aws:iam::123456789012:role/reporting-exec"), "{roles:?}");

@@ -184,10 +184,16 @@ fn text(r: &Reach, all: bool) -> String {
             out.push_str(&format!("    -> {}\n       adds {}\n", sanitize(&path.join(" -> ")), sanitize(&adds)));
         }
     }
-    let conditional: Vec<&str> =
-        r.statements.iter().filter(|s| !s.conditions.is_empty()).map(|s| s.source.as_str()).collect();
-    if !conditional.is_empty() {
-        out.push_str(&format!("\n  with conditions: {}\n", sanitize(&conditional.join("; "))));
+    for (guardrail, label) in [(false, "with conditions"), (true, "SCP statements with conditions")] {
+        let conditional: Vec<&str> = r
+            .statements
+            .iter()
+            .filter(|s| !s.conditions.is_empty() && s.guardrail == guardrail)
+            .map(|s| s.source.as_str())
+            .collect();
+        if !conditional.is_empty() {
+            out.push_str(&format!("\n  {label}: {}\n", sanitize(&conditional.join("; "))));
+        }
     }
     out.push_str(&unknown_section(&r.unread, &r.unknown));
     out

@@ -145,7 +145,7 @@ fn cross_account() -> Vec<Function> {
         "OrgWide",
         json!("*"),
         &org.arn,
-        Some(json!({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}})),
+        Some(json!({"StringEquals": {"aws:PrincipalOrgID": super::org::ORG_ID}})),
     )]));
 
     // A grant to a principal that was deleted: AWS shows its unique id.
@@ -158,7 +158,7 @@ fn cross_account() -> Vec<Function> {
     secure.policy = Some(resource_policy(vec![
         grant("AccountDelegation", json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}), &secure.arn, None),
         json!({"Sid": "DenyOutsideOrg", "Effect": "Deny", "Principal": "*", "Action": "lambda:*",
-            "Resource": secure.arn, "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}),
+            "Resource": secure.arn, "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": super::org::ORG_ID}}}),
     ]));
 
     let mut report = function("report-builder", "python3.12", "reporting-exec", "Nightly report builder");

@@ -14,10 +14,12 @@ use crate::model::{
 };
 
 mod functions;
+mod org;
 mod roles;
 mod synth;
 mod ways;
 
+pub use org::{MANAGEMENT, ORG_ID};
 pub use synth::{synthetic, synthetic_org};
 
 pub const ACCOUNT: &str = "123456789012";
@@ -154,6 +156,7 @@ pub fn build() -> Snapshot {
     s.layers = ways::layers();
     s.roles = roles::roles();
     s.managed_policies = roles::managed_policies();
+    s.organization = org::organization();
     // What AWSLambda_ReadOnlyAccess cannot read, and one policy still throttled when the
     // crawl deadline passed.
     s.gaps = vec![

@@ -56,6 +56,12 @@ fn ops_deploy() -> Role {
     );
     r.trust_policy = Some(doc(vec![json!({"Sid": "PartnerSyncDeploys", "Effect": "Allow",
         "Principal": {"AWS": role_arn("partner-sync-role")}, "Action": "sts:AssumeRole"})]));
+    team(r, "platform")
+}
+
+/// A role tagged as one of the organisation's teams (the Prod SCP lets only those invoke).
+fn team(mut r: Role, name: &str) -> Role {
+    r.tags = Some([("team".to_string(), name.to_string())].into());
     r
 }
 
@@ -77,6 +83,7 @@ pub fn roles() -> Vec<Role> {
     data.permission_boundary_arn = Some(customer("lambda-boundary"));
     let mut payments = role("payments-exec", &[BASIC, SQS, &customer("payments-data-access")], vec![]);
     payments.path = "/service-role/".into();
+    let payments = team(payments, "payments");
     vec![
         role(
             "app-shared-role",
@@ -140,7 +147,7 @@ pub fn roles() -> Vec<Role> {
                 doc(vec![allow(json!(["dynamodb:PutItem", "dynamodb:UpdateItem"]), json!(table("orders")))]),
             )],
         ),
-        role("ops-admin-role", &[ADMIN], vec![]),
+        team(role("ops-admin-role", &[ADMIN], vec![]), "platform"),
         ops_deploy(),
         role(
             "legacy-notaction-role",

@@ -90,7 +90,7 @@ pub fn layers() -> Vec<Layer> {
                     14,
                     Some(json!({"Sid": "org-use", "Effect": "Allow", "Principal": "*",
                         "Action": "lambda:GetLayerVersion",
-                        "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}})),
+                        "Condition": {"StringEquals": {"aws:PrincipalOrgID": super::org::ORG_ID}}})),
                 ),
             ],
         ),

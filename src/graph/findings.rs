@@ -308,15 +308,18 @@ impl Graph {
             reach
                 .statements
                 .iter()
-                .filter(|s| s.effect == Effect::Allow && !s.boundary && pred(s))
+                .filter(|s| s.effect == Effect::Allow && !s.boundary && !s.guardrail && pred(s))
                 .map(|s| s.source.clone())
                 .collect()
         };
-        if reach.everything {
+        // What the role's policies grant is the risk (an SCP can be changed or detached);
+        // a cap by the organisation is said in the title.
+        if reach.granted_everything {
+            let capped = if reach.everything { String::new() } else { " (capped by its account's SCPs)".into() };
             out.push((
                 "admin-role",
                 Severity::Critical,
-                format!("the execution role {role} allows every action on every resource"),
+                format!("the execution role {role} allows every action on every resource{capped}"),
                 allow_sources(&|s| s.actions.as_ref().is_some_and(|a| a.contains(&"*".to_string()))),
             ));
             return out;

@@ -30,6 +30,9 @@ pub struct ReachStatement {
     pub source: String,
     /// The statement belongs to the permission boundary.
     pub boundary: bool,
+    /// The statement belongs to one of the organisation's SCPs (it caps, never grants).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub guardrail: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -77,6 +80,10 @@ pub struct Reach {
     pub denied: Vec<String>,
     /// Allows every action of every service on every resource, with no condition.
     pub everything: bool,
+    /// The role's own policies allow every action on every resource (before the
+    /// organisation's SCPs, which may cap it).
+    #[serde(skip)]
+    pub granted_everything: bool,
     /// The role's policies that were not read (or could not be parsed): while any remain,
     /// the role may reach more than `services` shows.
     pub unread: Vec<String>,
@@ -114,6 +121,7 @@ fn reach_statement(s: &Statement, source: String, boundary: bool) -> ReachStatem
         conditions: s.conditions.iter().map(|c| c.to_string()).collect(),
         source,
         boundary,
+        guardrail: false,
     }
 }
 
@@ -182,6 +190,7 @@ impl Graph {
                 services: Vec::new(),
                 denied: Vec::new(),
                 everything: false,
+                granted_everything: false,
                 unread,
                 unknown: Vec::new(),
                 allowed: ActionSet::empty(Catalog::embedded().actions.len()),
@@ -251,6 +260,7 @@ impl Graph {
         removed.intersect_with(&denied);
         allowed.subtract(&denied);
         anywhere.subtract(&denied);
+        let granted_everything = anywhere.len() == catalog.actions.len();
         let guardrails = self.subtract_scps(&role_arn, &mut allowed, &mut anywhere, &mut statements);
         let everything = anywhere.len() == catalog.actions.len();
         let mut services = group(catalog, &allowed, &allows);
@@ -265,6 +275,7 @@ impl Graph {
             services,
             denied: removed.iter().map(|i| catalog.full_name(i)).collect(),
             everything,
+            granted_everything,
             unread,
             unknown,
             allowed,
@@ -294,7 +305,9 @@ impl Graph {
             let mut denied = ActionSet::empty(catalog.actions.len());
             for named in &level.policies {
                 for (i, s) in named.policy.statements.iter().enumerate() {
-                    statements.push(reach_statement(s, format!("{} {}", named.name, s.label(i)), false));
+                    let mut shown = reach_statement(s, format!("{} {}", named.name, s.label(i)), false);
+                    shown.guardrail = true;
+                    statements.push(shown);
                     let covered = catalog.covered(&strings(&s.actions), s.actions.negated);
                     match s.effect {
                         Effect::Allow => within.union_with(&covered),
@@ -303,17 +316,20 @@ impl Graph {
                     }
                 }
             }
-            let left = allowed.len();
+            let mut taken = allowed.clone();
             allowed.intersect_with(&within);
             allowed.subtract(&denied);
             anywhere.intersect_with(&within);
             anywhere.subtract(&denied);
-            if allowed.len() < left {
-                out.push(format!(
-                    "the SCPs at {} take away {} actions the role allows",
-                    level.place,
-                    left - allowed.len()
-                ));
+            taken.subtract(allowed);
+            if !taken.is_empty() {
+                let services = super::chains::by_service(&taken);
+                let more = services.len().saturating_sub(6);
+                let mut named = services.into_iter().take(6).collect::<Vec<_>>().join(", ");
+                if more > 0 {
+                    named.push_str(&format!(" and {more} more services"));
+                }
+                out.push(format!("the SCPs at {} take away {named}", level.place));
             }
         }
         if allowed.len() < before {
