@@ -111,7 +111,9 @@ pub struct AwsArgs {
     /// Also read every active account of the caller's organisation (organizations:
     /// ListAccounts, which needs more than AWSLambda_ReadOnlyAccess: when it is refused,
     /// the run says so, records a gap and reads the other accounts named), through
-    /// --assume-role.
+    /// --assume-role, and the organisation's tree, SCPs and RCPs, which every answer then
+    /// applies (a delegated administrator can; from the management account they are read
+    /// without --org). A refused organisation read is a gap.
     #[arg(long, global = true, requires = "assume_role", help_heading = "Several accounts and regions")]
     pub org: bool,
     /// The role to assume in each account of --accounts: arn:aws:iam::ID:role/NAME (the
@@ -313,7 +315,12 @@ pub enum Command {
     ///  "resource": "arn:aws:lambda:us-east-1:123456789012:function:fn:PROD",
     ///  "context": {"aws:SourceArn": "arn:aws:s3:::bucket", "aws:SourceAccount": ["123456789012"]},
     ///  "identity_policies": [ {...} ], "resource_policy": {...} | null,
-    ///  "permission_boundary": {...} | null}
+    ///  "permission_boundary": {...} | null,
+    ///  "scps": [[{...}], [{...}, {...}]], "rcps": [[{...}]]}
+    ///
+    /// scps and rcps (optional): the organisation's guardrails level by level (root, each
+    /// OU, the account), each level the policies attached there; at every level one must
+    /// allow and none deny.
     ///
     /// principal is an IAM user, role or root ARN, an assumed-role session ARN, a service
     /// principal such as s3.amazonaws.com, or "anonymous". Policies may be JSON objects or
