@@ -130,8 +130,8 @@ async fn per_entity(ctx: &Arc<Ctx>, execution: &BTreeSet<String>) -> Identities 
     arns.extend(listed.items);
     Identities {
         roles: roles(ctx, arns.into_iter().collect()).await,
-        users: users(ctx).await,
-        groups: groups(ctx).await,
+        users: super::people::users(ctx).await,
+        groups: super::people::groups(ctx).await,
         managed_policies: Vec::new(),
     }
 }
@@ -214,6 +214,7 @@ macro_rules! entity_policies {
         (inline_policies, attached.items)
     }};
 }
+pub(super) use entity_policies;
 
 /// One role; `None` when it does not exist (recorded as absent) or could not be read (a gap).
 async fn role(ctx: &Ctx, arn: &str) -> Option<Role> {
@@ -261,111 +262,6 @@ async fn role(ctx: &Ctx, arn: &str) -> Option<Role> {
         // GetRole returns the role's tags with it.
         tags: Some(super::details::tag_map(r.tags())),
     })
-}
-
-async fn users(ctx: &Ctx) -> Vec<User> {
-    let iam = &ctx.clients.iam;
-    let listed = ctx
-        .list(
-            &ctx.pace_iam,
-            "iam:ListUsers",
-            "*",
-            |marker| iam.list_users().set_marker(marker).send(),
-            |page| (page.users().to_vec(), page.marker().map(str::to_string).filter(|_| page.is_truncated())),
-        )
-        .await;
-    let mut out = Vec::new();
-    for u in listed.items {
-        let (arn, name) = (u.arn(), u.user_name());
-        let (inline_policies, attached) = entity_policies!(
-            ctx,
-            arn,
-            name,
-            "User",
-            list_user_policies,
-            get_user_policy,
-            list_attached_user_policies,
-            user_name
-        );
-        let groups = ctx
-            .list(
-                &ctx.pace_iam,
-                "iam:ListGroupsForUser",
-                arn,
-                |marker| iam.list_groups_for_user().user_name(name).set_marker(marker).send(),
-                |page| {
-                    let names = page.groups().iter().map(|g| g.group_name().to_string()).collect();
-                    (names, page.marker().map(str::to_string).filter(|_| page.is_truncated()))
-                },
-            )
-            .await
-            .items;
-        let tags = user_tags(ctx, arn, name).await;
-        out.push(User {
-            arn: arn.to_string(),
-            name: name.to_string(),
-            path: u.path().to_string(),
-            permission_boundary_arn: u
-                .permissions_boundary()
-                .and_then(|b| b.permissions_boundary_arn())
-                .map(str::to_string),
-            inline_policies,
-            attached_policy_arns: attached,
-            groups,
-            tags,
-        });
-    }
-    out
-}
-
-/// A user's tags (ListUsers does not return them); `None`, with a gap, when unreadable.
-async fn user_tags(ctx: &Ctx, arn: &str, name: &str) -> Option<std::collections::BTreeMap<String, String>> {
-    let iam = &ctx.clients.iam;
-    let listed = ctx
-        .list(
-            &ctx.pace_iam,
-            "iam:ListUserTags",
-            arn,
-            |marker| iam.list_user_tags().user_name(name).set_marker(marker).send(),
-            |page| (page.tags().to_vec(), page.marker().map(str::to_string).filter(|_| page.is_truncated())),
-        )
-        .await;
-    listed.failure.is_none().then(|| super::details::tag_map(&listed.items))
-}
-
-async fn groups(ctx: &Ctx) -> Vec<Group> {
-    let iam = &ctx.clients.iam;
-    let listed = ctx
-        .list(
-            &ctx.pace_iam,
-            "iam:ListGroups",
-            "*",
-            |marker| iam.list_groups().set_marker(marker).send(),
-            |page| (page.groups().to_vec(), page.marker().map(str::to_string).filter(|_| page.is_truncated())),
-        )
-        .await;
-    let mut out = Vec::new();
-    for g in listed.items {
-        let (arn, name) = (g.arn(), g.group_name());
-        let (inline_policies, attached) = entity_policies!(
-            ctx,
-            arn,
-            name,
-            "Group",
-            list_group_policies,
-            get_group_policy,
-            list_attached_group_policies,
-            group_name
-        );
-        out.push(Group {
-            arn: arn.to_string(),
-            name: name.to_string(),
-            path: g.path().to_string(),
-            inline_policies,
-            attached_policy_arns: attached,
-        });
-    }
-    out
 }
 
 /// Each managed policy's default version, read once.

@@ -16,6 +16,7 @@ mod iam;
 mod lambda;
 mod org;
 mod pace;
+mod people;
 mod read;
 mod scope;
 mod spread;
