@@ -209,5 +209,76 @@ pub fn synthetic_org(accounts: usize, functions: usize, seed: u64) -> Snapshot {
             Snapshot::from_json(&one.to_json().replace(ACCOUNT, &id)).unwrap_or(one)
         })
         .collect();
-    crate::model::merge(parts).unwrap_or_else(|_| Snapshot::new(ACCOUNT, REGION))
+    let mut org = crate::model::merge(parts).unwrap_or_else(|_| Snapshot::new(ACCOUNT, REGION));
+    org.organization = organisation(accounts);
+    org
+}
+
+/// The synthetic organisation's tree and guardrails: ten OUs under the root, the accounts
+/// spread over them, FullAWSAccess and RCPFullAWSAccess at every place, and a few Denies
+/// of the kind organisations keep (at the root, and on half the OUs), so every decision
+/// passes three levels of SCPs and, for `sts:`, of RCPs.
+fn organisation(accounts: usize) -> crate::model::OrgState {
+    use crate::model::{OrgAccount, OrgPolicy, OrgPolicyKind, OrgUnit, Organization};
+    let ou = |i: usize| format!("ou-synth-{i:02}");
+    let ids: Vec<String> = (0..accounts).map(|i| format!("{}", ORG_FIRST + i as u64)).collect();
+    let mut everywhere: Vec<String> = vec!["r-synth".into()];
+    everywhere.extend((0..10).map(ou));
+    everywhere.extend(ids.iter().cloned());
+    let policy = |id: &str, kind, statement: Value, targets: Vec<String>| OrgPolicy {
+        id: id.into(),
+        name: id.trim_start_matches("p-").into(),
+        kind,
+        document: Some(doc(vec![statement])),
+        targets,
+    };
+    let (scp, rcp) = (OrgPolicyKind::Scp, OrgPolicyKind::Rcp);
+    crate::model::OrgState::Read(Organization {
+        id: "o-synth00001".into(),
+        management_account: format!("{}", ORG_FIRST - 1),
+        root_id: "r-synth".into(),
+        units: (0..10).map(|i| OrgUnit { id: ou(i), name: format!("Unit{i}"), parent_id: "r-synth".into() }).collect(),
+        accounts: ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| OrgAccount { id: id.clone(), name: String::new(), parent_id: ou(i % 10) })
+            .collect(),
+        policies: vec![
+            policy(
+                "p-FullAWSAccess",
+                scp,
+                json!({"Effect": "Allow", "Action": "*", "Resource": "*"}),
+                everywhere.clone(),
+            ),
+            policy(
+                "p-DenyLeave",
+                scp,
+                json!({"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}),
+                vec!["r-synth".into()],
+            ),
+            policy(
+                "p-ProtectSecurity",
+                scp,
+                json!({"Effect": "Deny", "Action": "iam:*", "Resource": "arn:aws:iam::*:role/security-*",
+                    "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/security-admin"}}}),
+                (0..5).map(ou).collect(),
+            ),
+            policy(
+                "p-RCPFullAWSAccess",
+                rcp,
+                json!({"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}),
+                everywhere,
+            ),
+            policy(
+                "p-AssumeInsideOrg",
+                rcp,
+                json!({"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Resource": "*",
+                    "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-synth00001"},
+                        "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}),
+                vec!["r-synth".into()],
+            ),
+        ],
+        scps_enabled: true,
+        rcps_enabled: true,
+    })
 }

@@ -23,17 +23,24 @@ pub(super) struct Levels {
     levels: Vec<(String, Vec<(String, usize)>)>,
 }
 
-/// Each member account's SCP and RCP levels (the management account has none).
+/// Each member account's SCP and RCP levels (the management account has none), and each
+/// account's `aws:…OrgPaths` value, computed once: every decision asks for them.
 #[derive(Debug, Default)]
 pub(super) struct Guardrails {
     scp: HashMap<String, Levels>,
     rcp: HashMap<String, Levels>,
+    paths: HashMap<String, String>,
 }
 
 impl Guardrails {
     pub(super) fn build(snapshot: &Snapshot) -> Guardrails {
         let Some(org) = snapshot.organization.read() else { return Guardrails::default() };
         let mut out = Guardrails::default();
+        for account in &org.accounts {
+            if let Some(path) = org.org_path(&account.id) {
+                out.paths.insert(account.id.clone(), path);
+            }
+        }
         for account in org.accounts.iter().filter(|a| a.id != org.management_account) {
             let Some(path) = org.path_of(&account.id) else { continue };
             if org.scps_enabled {
@@ -132,7 +139,10 @@ impl Graph {
         let mut ctx = policy::with_request_keys(base, caller, resource);
         let principal = caller.has_identity_policies() || matches!(caller, Caller::Root { .. });
         let owner = arn::account(resource).filter(|a| !a.is_empty()).or(caller.account());
-        let path = |account: Option<&str>| self.org().and_then(|org| Some((org.id.clone(), org.org_path(account?)?)));
+        let path = |account: Option<&str>| {
+            let org = self.org()?;
+            Some((org.id.clone(), self.guardrails.paths.get(account?)?.clone()))
+        };
         // An account of the read organisation has its id and path; any other principal or
         // resource may belong to an organisation this snapshot does not show: unknown,
         // even in a concrete request (never taken as absent).

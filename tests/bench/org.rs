@@ -1,7 +1,7 @@
 //! Benchmark at organisation scale: 100 accounts of 1,000 functions each (or
 //! LAMBDASCOPE_BENCH_ACCOUNTS × LAMBDASCOPE_BENCH_FUNCTIONS), one snapshot of them all.
 //! Snapshot load, graph build, findings, a cross-account who-can-invoke, peak memory and
-//! one UI keystroke. Goals: build < 2 s, findings < 3 s, keystroke < 5 ms, RSS < 1 GiB.
+//! one UI keystroke, with the organisation's SCPs and RCPs applied to every decision. Goals: build < 2 s, findings < 3 s, keystroke < 5 ms, RSS < 1 GiB.
 //! Run with `cargo bench --bench org`.
 
 #[path = "memory.rs"]
@@ -24,7 +24,14 @@ fn env(name: &str, default: usize) -> usize {
 fn main() {
     let (accounts, per) = (env("LAMBDASCOPE_BENCH_ACCOUNTS", 100), env("LAMBDASCOPE_BENCH_FUNCTIONS", 1_000));
     let t = Instant::now();
-    let text = synthetic_org(accounts, per, 42).to_json();
+    let mut org = synthetic_org(accounts, per, 42);
+    // LAMBDASCOPE_BENCH_NO_ORG=1: the same accounts without their organisation's SCPs and
+    // RCPs, to see what applying them costs.
+    if std::env::var_os("LAMBDASCOPE_BENCH_NO_ORG").is_some() {
+        org.organization = lambdascope::model::OrgState::NotRead;
+    }
+    let text = org.to_json();
+    drop(org);
     println!(
         "organisation: {accounts} accounts x {per} functions ({:.0} MiB as JSON; generated in {:.2?})",
         text.len() as f64 / 1048576.0,
