@@ -381,3 +381,38 @@ fn a_failed_organisation_read_is_named_and_unread() {
     let invokers = g.who_can_invoke(&g.lookup("fn").unwrap());
     assert!(invokers.unknown.iter().all(|u| !u.contains("service control")), "{:?}", invokers.unknown);
 }
+
+#[test]
+fn an_organisation_tree_is_checked_on_load_and_kept_by_merge() {
+    let mut s = snapshot();
+    s.organization = org(full_access(&EVERYWHERE));
+    s.validate().unwrap();
+    let bad = |edit: &dyn Fn(&mut Organization)| {
+        let mut t = snapshot();
+        let mut state = org(full_access(&EVERYWHERE));
+        if let OrgState::Read(o) = &mut state {
+            edit(o);
+        }
+        t.organization = state;
+        t.validate().unwrap_err().to_string()
+    };
+    assert!(bad(&|o| o.policies[0].targets.push("ou-nowhere".into())).contains("ou-nowhere"));
+    assert!(bad(&|o| o.accounts[0].parent_id = "ou-gone".into()).contains("neither the root nor an OU"));
+    assert!(bad(&|o| o.accounts[1].id = "12".into()).contains("not 12 digits"));
+    // What fetch writes always loads: a broken tree becomes a gap, the rest is kept.
+    let mut fetched = snapshot();
+    let mut state = org(full_access(&EVERYWHERE));
+    if let OrgState::Read(o) = &mut state {
+        o.units[0].parent_id = "ou-gone".into();
+    }
+    fetched.organization = state;
+    let gaps = fetched.quarantine().unwrap();
+    assert_eq!((fetched.organization.clone(), gaps.len()), (OrgState::NotRead, 1));
+    // Parts of one run: the part that read the organisation gives it to the merge.
+    let mut b = Snapshot::new(B, "us-east-1");
+    b.organization = org(full_access(&EVERYWHERE));
+    let merged = lambdascope::model::merge(vec![snapshot(), b]).unwrap();
+    assert!(merged.organization.read().is_some());
+    let back = Snapshot::from_json(&merged.to_json()).unwrap();
+    assert_eq!(back.organization, merged.organization, "it round-trips");
+}

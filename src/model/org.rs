@@ -162,4 +162,44 @@ impl Organization {
     pub fn is_member(&self, account: &str) -> bool {
         self.accounts.iter().any(|a| a.id == account)
     }
+
+    /// What makes this tree unusable, if anything: an account id that is not 12 digits,
+    /// an id listed twice, a parent that is neither the root nor an OU, a policy attached
+    /// to a place the tree does not hold.
+    pub fn problem(&self) -> Option<String> {
+        let mut ids = std::collections::HashSet::from([self.root_id.as_str()]);
+        let places = self.units.iter().map(|u| u.id.as_str()).chain(self.accounts.iter().map(|a| a.id.as_str()));
+        for id in places {
+            if !ids.insert(id) {
+                return Some(format!("organisation: \"{id}\" appears twice"));
+            }
+        }
+        let digits = |a: &str| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit());
+        if let Some(a) = self.accounts.iter().find(|a| !digits(&a.id)) {
+            return Some(format!("organisation: account id \"{}\" is not 12 digits", a.id));
+        }
+        let parent_ok = |p: &str| p == self.root_id || self.units.iter().any(|u| u.id == p);
+        let parents =
+            self.units.iter().map(|u| (&u.id, &u.parent_id)).chain(self.accounts.iter().map(|a| (&a.id, &a.parent_id)));
+        for (id, parent) in parents {
+            if !parent_ok(parent) {
+                return Some(format!(
+                    "organisation: the parent \"{parent}\" of \"{id}\" is neither the root nor an OU"
+                ));
+            }
+        }
+        let mut policies = std::collections::HashSet::new();
+        for p in &self.policies {
+            if !policies.insert((&p.id, p.kind)) {
+                return Some(format!("organisation: policy \"{}\" appears twice", p.id));
+            }
+            if let Some(t) = p.targets.iter().find(|t| !ids.contains(t.as_str())) {
+                return Some(format!(
+                    "organisation: policy \"{}\" is attached to \"{t}\", which the tree does not hold",
+                    p.id
+                ));
+            }
+        }
+        None
+    }
 }

@@ -12,6 +12,9 @@ use crate::policy::arn;
 impl Snapshot {
     pub fn validate(&self) -> Result<(), LoadError> {
         self.account_problem().map_or(Ok(()), |m| Err(LoadError::Invalid(m)))?;
+        if let Some(why) = self.organization.read().and_then(super::Organization::problem) {
+            return Err(LoadError::Invalid(why));
+        }
         let mut names = HashSet::new();
         for f in &self.functions {
             if let Some(why) = self.function_problem(f) {
@@ -99,6 +102,11 @@ impl Snapshot {
         self.users.retain(|u| keep("user", &u.arn, "iam:ListUsers", &mut reject));
         self.groups.retain(|g| keep("group", &g.arn, "iam:ListGroups", &mut reject));
         self.managed_policies.retain(|p| keep("managed policy", &p.arn, "iam:GetPolicy", &mut reject));
+        // An organisation tree that does not hold together is not used: unread, with a gap.
+        if let Some(why) = self.organization.read().and_then(super::Organization::problem) {
+            reject("organizations:ListRoots", "*", why);
+            self.organization = super::OrgState::NotRead;
+        }
         self.gaps.extend(gaps.iter().cloned());
         Ok(gaps)
     }
