@@ -14,23 +14,6 @@ use support::moto::Moto;
 
 const MGMT: &str = "123456789012";
 
-fn fetch(moto: &Moto, env: &[(&str, &str)], args: &[&str]) -> (Option<i32>, Snapshot, String) {
-    let mut cmd = support::bin();
-    cmd.env("AWS_ACCESS_KEY_ID", "test").env("AWS_SECRET_ACCESS_KEY", "test");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd
-        .args(["fetch", "--endpoint-url", &moto.endpoint, "--region", "us-east-1"])
-        .args(["--policy-rate", "0", "--lambda-rate", "0", "--iam-rate", "0"])
-        .args(args)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let snap = Snapshot::from_json(&String::from_utf8_lossy(&out.stdout)).unwrap_or_else(|e| panic!("{e}\n{stderr}"));
-    (out.status.code(), snap, stderr)
-}
-
 fn run(snapshot: &std::path::Path, args: &[&str], stdin: &str) -> (Option<i32>, String) {
     let path = snapshot.to_str().unwrap();
     let out = support::run(&[&["--snapshot", path], args].concat(), stdin);
@@ -114,7 +97,7 @@ fn an_organisation_read_with_org_decides_as_aws_does() {
     let manifest = moto.seed(&["--guardrails"]);
     let g = &manifest["guardrails"];
     let (app, lab) = (g["accounts"]["app"].as_str().unwrap(), g["accounts"]["lab"].as_str().unwrap());
-    let (code, snap, stderr) = fetch(&moto, &[], &["--org", "--assume-role", "OrganizationAccountAccessRole"]);
+    let (code, snap, stderr) = moto.fetch(&[], &["--org", "--assume-role", "OrganizationAccountAccessRole"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("organizations:ListTargetsForPolicy"), "the calls table lists the reads: {stderr}");
     assert!(stderr.contains("sts:AssumeRole"), "{stderr}");
@@ -216,12 +199,12 @@ fn a_member_account_that_cannot_read_the_organisation_says_so() {
         ("AWS_SESSION_TOKEN", c["token"].as_str().unwrap()),
     ];
     // Without --org a member account does not try: unknown, not a gap.
-    let (code, snap, stderr) = fetch(&moto, &env, &[]);
+    let (code, snap, stderr) = moto.fetch(&env, &[]);
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(snap.organization, OrgState::NotRead);
     assert!(!snap.gaps.iter().any(|g| g.operation.starts_with("organizations:")), "{:?}", snap.gaps);
     // With --org the refused reads (AWS: AccessDenied; moto: NotFound) are gaps, never "no policies".
-    let (code, snap, stderr) = fetch(&moto, &env, &["--org", "--assume-role", "OrganizationAccountAccessRole"]);
+    let (code, snap, stderr) = moto.fetch(&env, &["--org", "--assume-role", "OrganizationAccountAccessRole"]);
     assert_eq!(code, Some(4), "{stderr}");
     assert_eq!(snap.organization, OrgState::NotRead);
     assert!(snap.gaps.iter().any(|g| g.operation.starts_with("organizations:")), "{:?}", snap.gaps);

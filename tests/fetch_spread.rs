@@ -13,27 +13,12 @@ use support::moto::Moto;
 
 const OTHER: &str = "111122223333";
 
-/// Runs `lambdascope fetch ARGS` against moto; returns (exit code, snapshot, stderr).
-fn fetch(moto: &Moto, args: &[&str]) -> (Option<i32>, Snapshot, String) {
-    let out = support::bin()
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .args(["fetch", "--endpoint-url", &moto.endpoint, "--region", "us-east-1"])
-        .args(["--policy-rate", "0", "--lambda-rate", "0", "--iam-rate", "0"])
-        .args(args)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let snap = Snapshot::from_json(&String::from_utf8_lossy(&out.stdout)).unwrap_or_else(|e| panic!("{e}\n{stderr}"));
-    (out.status.code(), snap, stderr)
-}
-
 #[test]
 fn two_accounts_and_two_regions_in_one_fetch() {
     let Some(moto) = Moto::start("two_accounts_and_two_regions_in_one_fetch") else { return };
     let manifest = moto.seed(&["--other-account"]);
-    let (code, snap, stderr) = fetch(
-        &moto,
+    let (code, snap, stderr) = moto.fetch(
+        &[],
         &["--regions", "us-east-1,eu-west-1", "--accounts", "111122223333,999999999999", "--assume-role", "reader"],
     );
     // The account whose role cannot be assumed is a gap: the run goes on, partial.
@@ -91,12 +76,12 @@ fn two_accounts_and_two_regions_in_one_fetch() {
 fn two_regions_in_one_read_equal_the_merge_of_two_reads() {
     let Some(moto) = Moto::start("two_regions_in_one_read_equal_the_merge") else { return };
     moto.seed(&["--other-account"]);
-    let (code, both, stderr) = fetch(&moto, &["--regions", "us-east-1,eu-west-1"]);
+    let (code, both, stderr) = moto.fetch(&[], &["--regions", "us-east-1,eu-west-1"]);
     assert_eq!(code, Some(0), "{stderr}");
     let dir = tempfile::tempdir().unwrap();
     let mut parts = Vec::new();
     for region in ["us-east-1", "eu-west-1"] {
-        let (code, snap, stderr) = fetch(&moto, &["--regions", region]);
+        let (code, snap, stderr) = moto.fetch(&[], &["--regions", region]);
         assert_eq!(code, Some(0), "{stderr}");
         let path = dir.path().join(format!("{region}.json"));
         std::fs::write(&path, snap.to_json()).unwrap();
@@ -120,7 +105,7 @@ fn org_reads_every_account_of_the_organisation_or_says_it_cannot() {
     let Some(moto) = Moto::start("org_reads_every_account_of_the_organisation") else { return };
     let manifest = moto.seed(&["--org", "--with-users"]);
     let member = manifest["org_member"].as_str().unwrap().to_string();
-    let (code, snap, stderr) = fetch(&moto, &["--org", "--assume-role", "reader"]);
+    let (code, snap, stderr) = moto.fetch(&[], &["--org", "--assume-role", "reader"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(snap.parts(), vec![("123456789012", "us-east-1"), (member.as_str(), "us-east-1")], "{stderr}");
 

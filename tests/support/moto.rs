@@ -105,6 +105,25 @@ impl Moto {
         Some((code, response))
     }
 
+    /// Runs `lambdascope fetch ARGS` against this server, unpaced, with the test account's
+    /// credentials unless `env` names others; returns (exit code, snapshot, stderr).
+    pub fn fetch(&self, env: &[(&str, &str)], args: &[&str]) -> (Option<i32>, lambdascope::model::Snapshot, String) {
+        let mut cmd = super::bin();
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd
+            .args(["fetch", "--endpoint-url", &self.endpoint, "--region", "us-east-1"])
+            .args(["--policy-rate", "0", "--lambda-rate", "0", "--iam-rate", "0"])
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let snap = lambdascope::model::Snapshot::from_json(&String::from_utf8_lossy(&out.stdout))
+            .unwrap_or_else(|e| panic!("{e}\n{stderr}"));
+        (out.status.code(), snap, stderr)
+    }
+
     /// Seeds the test account; returns the manifest of what was created.
     pub fn seed(&self, flags: &[&str]) -> Value {
         let out = Command::new(&self.python)
