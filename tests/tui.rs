@@ -451,6 +451,10 @@ fn several_accounts_show_their_account_and_region_and_can_be_filtered_by_them() 
         "{screen}"
     );
     assert!(screen.contains("arn:aws:sts::111122223333:assumed-role/SecurityAudit/alice"), "{screen}");
+    // Then the organisation's tree with the SCPs and RCPs at each place.
+    let screen = screen_text(&app, 160, 30);
+    assert!(screen.contains("ORGANISATION o-demo4k2x9p"), "{screen}");
+    assert!(screen.contains("OU Prod (ou-demo-prod)  [SCP FullAWSAccess, SCP InvokeOnlyTaggedTeams"), "{screen}");
 }
 
 #[test]

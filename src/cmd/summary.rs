@@ -183,7 +183,9 @@ const ORG_READS: [&str; 7] = [
 fn org_tree(snap: &Snapshot) -> String {
     let Some(org) = snap.organization.read() else { return String::new() };
     let mut out = format!("\nOrganisation {}{}\n", org.id, enabled(org));
-    walk(org, &org.root_id, 1, &mut out);
+    for (depth, line) in org.tree() {
+        out.push_str(&format!("{}{}\n", "  ".repeat(depth + 1), sanitize(&line)));
+    }
     out
 }
 
@@ -193,29 +195,6 @@ fn enabled(org: &Organization) -> String {
         .filter_map(|(on, name)| on.then_some(name))
         .collect();
     if on.is_empty() { " (no SCPs or RCPs enabled)".into() } else { format!(" ({} enabled)", on.join(" and ")) }
-}
-
-fn walk(org: &Organization, id: &str, depth: usize, out: &mut String) {
-    // OUs nest at most five deep; the bound also stops a cycle in a damaged file.
-    if depth > 8 {
-        return;
-    }
-    let pad = "  ".repeat(depth);
-    let attached: Vec<String> = org
-        .policies
-        .iter()
-        .filter(|p| p.targets.iter().any(|t| t == id))
-        .map(|p| format!("{} {}{}", p.kind.short(), p.name, if p.document.is_none() { " (unread)" } else { "" }))
-        .collect();
-    let policies = if attached.is_empty() { String::new() } else { format!("  [{}]", attached.join(", ")) };
-    let mark = if id == org.management_account { " (management: no SCP or RCP applies)" } else { "" };
-    out.push_str(&format!("{pad}{}\n", sanitize(&format!("{}{mark}{policies}", org.place(id)))));
-    for u in org.units.iter().filter(|u| u.parent_id == id) {
-        walk(org, &u.id, depth + 1, out);
-    }
-    for a in org.accounts.iter().filter(|a| a.parent_id == id) {
-        walk(org, &a.id, depth + 1, out);
-    }
 }
 
 /// The tree without policy documents, for `summary --format json`.

@@ -159,6 +159,36 @@ impl Organization {
         self.policies.iter().filter(move |p| p.kind == kind && p.targets.iter().any(|t| t == target))
     }
 
+    /// The tree depth first from the root: each place in words with the SCPs and RCPs
+    /// attached there, and its depth (the root is 0).
+    pub fn tree(&self) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        self.walk(&self.root_id, 0, &mut out);
+        out
+    }
+
+    fn walk(&self, id: &str, depth: usize, out: &mut Vec<(usize, String)>) {
+        // OUs nest at most five deep; the bound also stops a cycle in a damaged file.
+        if depth > 8 {
+            return;
+        }
+        let attached: Vec<String> = self
+            .policies
+            .iter()
+            .filter(|p| p.targets.iter().any(|t| t == id))
+            .map(|p| format!("{} {}{}", p.kind.short(), p.name, if p.document.is_none() { " (unread)" } else { "" }))
+            .collect();
+        let policies = if attached.is_empty() { String::new() } else { format!("  [{}]", attached.join(", ")) };
+        let mark = if id == self.management_account { " (management: no SCP or RCP applies)" } else { "" };
+        out.push((depth, format!("{}{mark}{policies}", self.place(id))));
+        for u in self.units.iter().filter(|u| u.parent_id == id) {
+            self.walk(&u.id, depth + 1, out);
+        }
+        for a in self.accounts.iter().filter(|a| a.parent_id == id) {
+            self.walk(&a.id, depth + 1, out);
+        }
+    }
+
     pub fn is_member(&self, account: &str) -> bool {
         self.accounts.iter().any(|a| a.id == account)
     }

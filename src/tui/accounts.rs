@@ -47,5 +47,26 @@ pub fn account_rows(graph: &Graph) -> Vec<Row> {
             arn: Some(g.resource.clone()),
         });
     }
+    out.extend(organisation_rows(graph));
+    out
+}
+
+/// The organisation's tree with the SCPs and RCPs at each place, or why it is not known.
+fn organisation_rows(graph: &Graph) -> Vec<Row> {
+    use crate::model::OrgState;
+    let blank = Row::plain(String::new(), Tone::Normal);
+    let (head, tree) = match &graph.snapshot.organization {
+        OrgState::Read(org) => (format!("ORGANISATION {}", org.id), org.tree()),
+        OrgState::None => ("ORGANISATION none: the accounts are in no organisation".into(), Vec::new()),
+        OrgState::NotRead => {
+            let (unread, unknown) = graph.org_inputs();
+            let why = unread.into_iter().chain(unknown).next().unwrap_or_default();
+            (format!("ORGANISATION {why}"), Vec::new())
+        }
+    };
+    let mut out = vec![blank, Row::plain(sanitize(&head).into_owned(), Tone::Header)];
+    for (depth, line) in tree {
+        out.push(Row::plain(format!("{}{}", "  ".repeat(depth), sanitize(&line)), Tone::Normal));
+    }
     out
 }
