@@ -79,6 +79,10 @@ pub fn merge(cached: &mut Snapshot, part: &Snapshot) {
         cached.groups = part.groups.clone();
     }
     cached.absent.extend(part.absent.iter().cloned());
+    // The organisation as this read found it, when it found anything.
+    if !part.organization.is_not_read() {
+        cached.organization = part.organization.clone();
+    }
     cached.normalize();
 }
 
