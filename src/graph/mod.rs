@@ -22,6 +22,7 @@ mod needs;
 mod org;
 mod principals;
 mod reach;
+mod reverse;
 mod urls;
 mod web;
 
@@ -39,7 +40,8 @@ pub use layers::USE_LAYER;
 pub use lookup::{LookupError, Named, Target};
 pub use org::RCP_SERVICES;
 pub use principals::{PrincipalInfo, PrincipalSource};
-pub use reach::{Reach, ReachStatement, RoleReach, ServiceReach, WhoCanReach};
+pub use reach::{Reach, ReachStatement, ServiceReach};
+pub use reverse::{RoleReach, WhoCanReach};
 pub use web::{INVOKE_WEB, RevisionReach, WebReach};
 
 /// An indexed snapshot.

@@ -7,8 +7,9 @@
 use std::collections::HashMap;
 
 use super::Graph;
+use crate::catalog::{ActionSet, Catalog};
 use crate::model::{OrgPolicyKind, OrgState, Organization, Snapshot};
-use crate::policy::{self, Caller, Context, Level, Lookup, Named, Policies, arn, eval::action_matches};
+use crate::policy::{self, Caller, Context, Effect, Level, Lookup, Named, Policies, arn, eval::action_matches};
 
 /// Services whose requests RCPs restrict, from the AWS Organizations User Guide ("List of
 /// AWS services that support RCPs", read December 2026). Lambda, SNS and API Gateway are
@@ -281,6 +282,62 @@ impl Graph {
             }
         };
         (unread, unknown)
+    }
+}
+
+impl Graph {
+    /// Takes from `allowed` what the SCPs over the role's account forbid: at each level
+    /// only what some attached Allow covers survives, and an unconditional Deny on every
+    /// resource removes its actions. (A conditional SCP statement is kept as allowing, so
+    /// reach may show more than a given request gets, never less.)
+    pub(super) fn subtract_scps(
+        &self,
+        role_arn: &str,
+        allowed: &mut ActionSet,
+        anywhere: &mut ActionSet,
+        statements: &mut Vec<super::ReachStatement>,
+    ) -> Vec<String> {
+        let Ok(caller) = Caller::parse(role_arn) else { return Vec::new() };
+        let levels = self.guarded(Policies::default(), &caller, "iam:GetRole", role_arn).scp;
+        let catalog = Catalog::embedded();
+        let before = allowed.len();
+        let mut out = Vec::new();
+        for level in &levels {
+            let mut within = ActionSet::empty(catalog.actions.len());
+            let mut denied = ActionSet::empty(catalog.actions.len());
+            for named in &level.policies {
+                for (i, s) in named.policy.statements.iter().enumerate() {
+                    let mut shown = super::reach::reach_statement(s, format!("{} {}", named.name, s.label(i)), false);
+                    shown.guardrail = true;
+                    statements.push(shown);
+                    let covered = catalog.covered(&super::reach::strings(&s.actions), s.actions.negated);
+                    match s.effect {
+                        Effect::Allow => within.union_with(&covered),
+                        Effect::Deny if super::reach::everywhere(s) => denied.union_with(&covered),
+                        Effect::Deny => {}
+                    }
+                }
+            }
+            let mut taken = allowed.clone();
+            allowed.intersect_with(&within);
+            allowed.subtract(&denied);
+            anywhere.intersect_with(&within);
+            anywhere.subtract(&denied);
+            taken.subtract(allowed);
+            if !taken.is_empty() {
+                let services = super::chains::by_service(&taken);
+                let more = services.len().saturating_sub(6);
+                let mut named = services.into_iter().take(6).collect::<Vec<_>>().join(", ");
+                if more > 0 {
+                    named.push_str(&format!(" and {more} more services"));
+                }
+                out.push(format!("the SCPs at {} take away {named}", level.place));
+            }
+        }
+        if allowed.len() < before {
+            out.push(format!("{} of the role's actions are left after the organisation's SCPs", allowed.len()));
+        }
+        out
     }
 }
 

@@ -2,7 +2,7 @@
 //! denies and the permission boundary, expanded against the action catalog and grouped by
 //! service and access level. And the reverse: which functions can reach a resource.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
@@ -11,7 +11,7 @@ use super::invoke::scope_arn;
 use super::lookup::Target;
 use crate::catalog::{AccessLevel, ActionSet, Catalog};
 use crate::model::Scope;
-use crate::policy::{self, Caller, Context, Decision, Effect, Policies, Request, Statement, Targets};
+use crate::policy::{Effect, Statement, Targets};
 
 /// One statement of the role's policies, as the reach answer shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -100,11 +100,11 @@ pub struct Reach {
     pub guardrails: Vec<String>,
 }
 
-fn strings(t: &Targets) -> Vec<String> {
+pub(super) fn strings(t: &Targets) -> Vec<String> {
     t.values.iter().map(|v| v.text.clone()).collect()
 }
 
-fn reach_statement(s: &Statement, source: String, boundary: bool) -> ReachStatement {
+pub(super) fn reach_statement(s: &Statement, source: String, boundary: bool) -> ReachStatement {
     let (actions, not_actions) =
         if s.actions.negated { (None, Some(strings(&s.actions))) } else { (Some(strings(&s.actions)), None) };
     let (resources, not_resources) = match &s.resources {
@@ -126,7 +126,7 @@ fn reach_statement(s: &Statement, source: String, boundary: bool) -> ReachStatem
 }
 
 /// Is this an unconditional statement on every resource?
-fn everywhere(s: &Statement) -> bool {
+pub(super) fn everywhere(s: &Statement) -> bool {
     s.conditions.is_empty() && s.resources.as_ref().is_none_or(|r| !r.negated && r.values.iter().any(|v| v.text == "*"))
 }
 
@@ -283,121 +283,6 @@ impl Graph {
             guardrails,
         }
     }
-
-    /// Takes from `allowed` what the SCPs over the role's account forbid: at each level
-    /// only what some attached Allow covers survives, and an unconditional Deny on every
-    /// resource removes its actions. (A conditional SCP statement is kept as allowing, so
-    /// reach may show more than a given request gets, never less.)
-    fn subtract_scps(
-        &self,
-        role_arn: &str,
-        allowed: &mut ActionSet,
-        anywhere: &mut ActionSet,
-        statements: &mut Vec<ReachStatement>,
-    ) -> Vec<String> {
-        let Ok(caller) = Caller::parse(role_arn) else { return Vec::new() };
-        let levels = self.guarded(Policies::default(), &caller, "iam:GetRole", role_arn).scp;
-        let catalog = Catalog::embedded();
-        let before = allowed.len();
-        let mut out = Vec::new();
-        for level in &levels {
-            let mut within = ActionSet::empty(catalog.actions.len());
-            let mut denied = ActionSet::empty(catalog.actions.len());
-            for named in &level.policies {
-                for (i, s) in named.policy.statements.iter().enumerate() {
-                    let mut shown = reach_statement(s, format!("{} {}", named.name, s.label(i)), false);
-                    shown.guardrail = true;
-                    statements.push(shown);
-                    let covered = catalog.covered(&strings(&s.actions), s.actions.negated);
-                    match s.effect {
-                        Effect::Allow => within.union_with(&covered),
-                        Effect::Deny if everywhere(s) => denied.union_with(&covered),
-                        Effect::Deny => {}
-                    }
-                }
-            }
-            let mut taken = allowed.clone();
-            allowed.intersect_with(&within);
-            allowed.subtract(&denied);
-            anywhere.intersect_with(&within);
-            anywhere.subtract(&denied);
-            taken.subtract(allowed);
-            if !taken.is_empty() {
-                let services = super::chains::by_service(&taken);
-                let more = services.len().saturating_sub(6);
-                let mut named = services.into_iter().take(6).collect::<Vec<_>>().join(", ");
-                if more > 0 {
-                    named.push_str(&format!(" and {more} more services"));
-                }
-                out.push(format!("the SCPs at {} take away {named}", level.place));
-            }
-        }
-        if allowed.len() < before {
-            out.push(format!("{} of the role's actions are left after the organisation's SCPs", allowed.len()));
-        }
-        out
-    }
-
-    /// Which functions' roles allow `action` on `resource`.
-    pub fn who_can_reach(&self, action: &str, resource: &str) -> WhoCanReach {
-        let mut by_role: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for f in self.functions() {
-            by_role.entry(f.role_arn.clone()).or_default().push(f.name.clone());
-            for v in f.versions.iter().filter(|v| v.role_arn != f.role_arn) {
-                by_role.entry(v.role_arn.clone()).or_default().push(format!("{}:{}", f.name, v.version));
-            }
-        }
-        let mut rows = Vec::new();
-        let mut unread: Vec<String> =
-            self.gap(&["lambda:ListFunctions"], "*").map(super::describe_gap).into_iter().collect();
-        for (role, functions) in by_role {
-            let Some(p) = self.principal(&role) else {
-                unread.extend(self.missing_role(&role).map(|why| format!("{why} (used by {})", functions.join(", "))));
-                continue;
-            };
-            unread.extend(p.unknown.iter().cloned());
-            let Ok(caller) = Caller::parse(&role) else { continue };
-            let (identity, boundary) = self.identity_policies(p);
-            let ctx = self.request_context(Context::open(), &caller, resource);
-            let policies = Policies { identity, resource: None, boundary, ..Default::default() };
-            let policies = self.guarded(policies, &caller, action, resource);
-            let eval = policy::evaluate(&Request { caller: &caller, action, resource, context: &ctx }, &policies);
-            if matches!(eval.decision, Decision::Allowed | Decision::Conditional) {
-                rows.push(RoleReach {
-                    role,
-                    functions,
-                    decision: eval.decision,
-                    statements: eval.deciding.iter().map(|s| s.describe()).collect(),
-                    reasons: eval.reasons,
-                });
-            }
-        }
-        let unknown = vec![format!(
-            "the resource's own policy (if {resource} has one) is not read: a Deny there would still apply"
-        )];
-        unread.sort();
-        unread.dedup();
-        WhoCanReach { action: action.to_string(), resource: resource.to_string(), roles: rows, unread, unknown }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RoleReach {
-    pub role: String,
-    pub functions: Vec<String>,
-    pub decision: Decision,
-    pub statements: Vec<String>,
-    pub reasons: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct WhoCanReach {
-    pub action: String,
-    pub resource: String,
-    pub roles: Vec<RoleReach>,
-    /// Roles and listings not read: while any remain, a function may be missing from `roles`.
-    pub unread: Vec<String>,
-    pub unknown: Vec<String>,
 }
 
 /// One allow statement of the role, the catalog actions it covers and where it lives.

@@ -7,6 +7,9 @@
 
 use std::collections::BTreeMap;
 
+use super::arn;
+use super::principal::Caller;
+
 /// What the context says about one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lookup<'a> {
@@ -67,3 +70,42 @@ impl Context {
         }
     }
 }
+
+/// Fills in the keys AWS puts in every request context from the caller and the resource,
+/// unless the given context already sets them.
+pub fn with_request_keys(mut ctx: Context, caller: &Caller, resource: &str) -> Context {
+    if let Some(arn) = caller.principal_arn() {
+        ctx.set_default("aws:PrincipalArn", vec![arn]);
+    }
+    if let Some(account) = caller.account() {
+        ctx.set_default("aws:PrincipalAccount", vec![account.to_string()]);
+    }
+    if *caller != Caller::Anonymous {
+        ctx.set_default("aws:PrincipalType", vec![caller.principal_type().to_string()]);
+        let is_service = matches!(caller, Caller::Service(_));
+        ctx.set_default("aws:PrincipalIsAWSService", vec![is_service.to_string()]);
+    }
+    match caller {
+        Caller::Service(name) => ctx.set_default("aws:PrincipalServiceName", vec![name.clone()]),
+        Caller::User { arn, .. } => {
+            let name = arn.rsplit('/').next().unwrap_or_default().to_string();
+            ctx.set_default("aws:username", vec![name]);
+        }
+        _ => {}
+    }
+    if let Some(account) = arn::account(resource) {
+        ctx.set_default("aws:ResourceAccount", vec![account.to_string()]);
+    }
+    // The source keys exist only when a service acts for one of its resources: a user,
+    // role or root user calling for itself never carries them.
+    if caller.has_identity_policies() || matches!(caller, Caller::Root { .. }) {
+        for key in SERVICE_SOURCE_KEYS {
+            ctx.set_default(key, Vec::new());
+        }
+    }
+    ctx
+}
+
+/// Keys AWS sets only on a call a service makes on behalf of a resource.
+const SERVICE_SOURCE_KEYS: [&str; 5] =
+    ["aws:SourceArn", "aws:SourceAccount", "aws:SourceOwner", "aws:SourceOrgID", "aws:SourceOrgPaths"];

@@ -17,11 +17,10 @@ pub mod principal;
 mod strict;
 pub mod tri;
 
-pub use context::{Context, Lookup};
+pub use context::{Context, Lookup, with_request_keys};
 pub use document::{Condition, Effect, Policy, PrincipalEntry, Principals, Statement, Targets};
 pub use eval::{
     Decision, Evaluation, Level, Named, Pending, Policies, Request, StatementRef, evaluate, needs_resource_policy,
-    with_request_keys,
 };
 pub use parse::{PolicyError, decode_document, parse, parse_value};
 pub use principal::{Caller, MatchKind};
