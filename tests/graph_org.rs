@@ -416,3 +416,21 @@ fn an_organisation_tree_is_checked_on_load_and_kept_by_merge() {
     let back = Snapshot::from_json(&merged.to_json()).unwrap();
     assert_eq!(back.organization, merged.organization, "it round-trips");
 }
+
+#[test]
+fn a_layer_of_another_account_says_whether_that_account_is_in_the_organisation() {
+    let layer = |account: &str| format!("arn:aws:lambda:us-east-1:{account}:layer:shared:3");
+    let g = two_accounts(|s| {
+        let mut f = function("fn", "exec");
+        f.layers = vec![layer(B), layer("555555555555")];
+        s.functions.push(f);
+        s.organization = org(full_access(&EVERYWHERE));
+    });
+    let titles: Vec<String> = g.findings().into_iter().filter(|f| f.id == "foreign-layer").map(|f| f.title).collect();
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert!(titles.iter().any(|t| t.contains(B) && t.contains("is in your organisation o-abc123")), "{titles:?}");
+    assert!(
+        titles.iter().any(|t| t.contains("555555555555") && t.contains("is not in your organisation")),
+        "{titles:?}"
+    );
+}

@@ -114,11 +114,13 @@ impl Graph {
                     Severity::Low,
                     f,
                     None,
-                    format!(
-                        "{} runs layer code owned by account {account} with its own role; \
-                         whether that account is in your organisation was not read",
-                        f.name
-                    ),
+                    format!("{} runs layer code owned by account {account} with its own role; {}", f.name, {
+                        match self.snapshot.organization.read() {
+                            Some(o) if o.is_member(account) => format!("that account is in your organisation {}", o.id),
+                            Some(o) => format!("that account is not in your organisation {}", o.id),
+                            None => "whether that account is in your organisation was not read".to_string(),
+                        }
+                    }),
                     vec![format!("layer {arn}")],
                 )
             })
