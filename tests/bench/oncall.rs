@@ -48,8 +48,9 @@ fn main() {
             .output()
             .unwrap_or_else(|e| panic!("{e}"));
         let took = started.elapsed();
-        // The proxy counts Lambda and IAM requests; sts:GetCallerIdentity is the one more.
-        let calls = counted(&proxy) - before + 1;
+        // The proxy counts Lambda and IAM requests; sts:GetCallerIdentity and
+        // organizations:DescribeOrganization (answered "no organisation" here) are two more.
+        let calls = counted(&proxy) - before + 2;
         println!(
             "  {:<58} {:>5.2} s  {:>3} calls  exit {:?}",
             args.join(" "),
