@@ -434,3 +434,19 @@ fn a_layer_of_another_account_says_whether_that_account_is_in_the_organisation()
         "{titles:?}"
     );
 }
+
+#[test]
+fn an_scp_on_unread_tags_leaves_the_answer_conditional_and_names_the_tags() {
+    let g = two_accounts(|s| {
+        s.functions.push(function("fn", "exec"));
+        let mut untold = role("untold", vec![allow(json!("lambda:InvokeFunction"), json!("*"))], &[], None);
+        untold.tags = None;
+        s.roles.push(untold);
+        let mut policies = full_access(&EVERYWHERE);
+        policies.push(deny_untagged_invoke());
+        s.organization = org(policies);
+    });
+    let answer = g.can(&role_arn("untold"), "lambda:InvokeFunction", &fn_arn("fn"), Default::default()).unwrap();
+    assert_eq!(answer.decision.as_str(), "conditional", "{answer:#?}");
+    assert!(answer.unread.iter().any(|u| u.contains("tags of") && u.contains("untold")), "{answer:#?}");
+}

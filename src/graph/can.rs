@@ -143,9 +143,16 @@ impl Graph {
                 .flat_map(|s| &s.conditions)
                 .any(|c| c.key.to_ascii_lowercase().starts_with("aws:principaltag/"))
         };
-        let deciding_policies =
-            identity.iter().map(|n| n.policy).chain(boundary.map(|b| b.policy)).chain(resource_policy);
-        if let Some(why) = self.unread_tags(&caller).filter(|_| deciding_policies.into_iter().any(asks_tags)) {
+        let guardrails = self.guarded(Policies::default(), &caller, action, resource);
+        let org_policies =
+            guardrails.scp.iter().chain(&guardrails.rcp).flat_map(|l| l.policies.iter().map(|n| n.policy));
+        let mut deciding_policies = identity
+            .iter()
+            .map(|n| n.policy)
+            .chain(boundary.map(|b| b.policy))
+            .chain(resource_policy)
+            .chain(org_policies);
+        if let Some(why) = self.unread_tags(&caller).filter(|_| deciding_policies.any(asks_tags)) {
             unread.push(why);
         }
         // SCPs cap principals (never services or anonymous callers); RCPs cap a few services.
