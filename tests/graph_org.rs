@@ -450,3 +450,23 @@ fn an_scp_on_unread_tags_leaves_the_answer_conditional_and_names_the_tags() {
     assert_eq!(answer.decision.as_str(), "conditional", "{answer:#?}");
     assert!(answer.unread.iter().any(|u| u.contains("tags of") && u.contains("untold")), "{answer:#?}");
 }
+
+#[test]
+fn a_role_whose_trust_allows_session_tags_has_tags_nobody_can_know() {
+    let by_tag = {
+        let mut s = allow(json!("lambda:InvokeFunction"), json!("*"));
+        s["Condition"] = json!({"StringEquals": {"aws:PrincipalTag/team": "payments"}});
+        s
+    };
+    let g = two_accounts(|s| {
+        s.functions.push(function("fn", "exec"));
+        let mut r = tagged(role("tagged-by-callers", vec![by_tag], &[], None), &[("team", "search")]);
+        r.trust_policy = Some(text(vec![json!({"Effect": "Allow", "Principal": {"AWS": ACCOUNT},
+            "Action": ["sts:AssumeRole", "sts:TagSession"]})]));
+        s.roles.push(r);
+    });
+    // Its own tag says search, but whoever assumes it may pass team=payments as a session tag.
+    let answer =
+        g.can(&role_arn("tagged-by-callers"), "lambda:InvokeFunction", &fn_arn("fn"), Default::default()).unwrap();
+    assert_eq!(answer.decision.as_str(), "conditional", "{answer:#?}");
+}
