@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use lambdascope::graph::Graph;
+use lambdascope::graph::{Graph, Path as Via, PrincipalKind, Verdict};
 use lambdascope::model::{
     Function, InlinePolicy, OrgAccount, OrgPolicy, OrgPolicyKind, OrgState, OrgUnit, Organization, PolicyText, Read,
     Role, Snapshot, User,
@@ -406,10 +406,14 @@ fn ours(decision: &str) -> &'static str {
     }
 }
 
+/// The evaluator's answers for one organisation: (principal, action, resource) -> allowed.
+type Allowed = BTreeMap<(String, &'static str, String), bool>;
+
 #[test]
 fn organisation_decisions_agree_with_an_independent_evaluator() {
     let Some(dir) = evaluator() else { return };
-    let (mut cases, mut expected, mut labels) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut cases, mut expected, mut labels, mut keys) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut graphs = Vec::new();
     for seed in 1..=SNAPSHOTS {
         let s = snapshot(seed);
         let g = Graph::build(s.clone());
@@ -429,8 +433,10 @@ fn organisation_decisions_agree_with_an_independent_evaluator() {
                     "snapshot {seed}: {principal} {action} {resource}\n  lambdascope: {:?}",
                     answer.reasons
                 ));
+                keys.push((seed, principal.clone(), action, resource));
             }
         }
+        graphs.push(g);
     }
     let theirs = simulate(&dir, &cases);
     assert_eq!(theirs.len(), cases.len());
@@ -460,4 +466,79 @@ fn organisation_decisions_agree_with_an_independent_evaluator() {
         wrong[..wrong.len().min(5)].join("\n\n")
     );
     assert!(allowed > cases.len() / 40, "too few allowed requests to mean anything: {allowed}");
+
+    // The invoker lists: sound and complete against the evaluator's answers.
+    let mut by_seed: BTreeMap<u64, Allowed> = BTreeMap::new();
+    for ((seed, principal, action, resource), answer) in keys.into_iter().zip(&theirs) {
+        by_seed.entry(seed).or_default().insert((principal, action, resource), answer == "Allowed");
+    }
+    let mut problems = Vec::new();
+    let mut listed = 0;
+    for (g, (seed, allowed)) in graphs.iter().zip(&by_seed) {
+        for function in ACCOUNTS.iter().flat_map(|a| FUNCTIONS.iter().map(move |f| fn_arn(a, f))) {
+            let (found, why) = invoker_problems(g, allowed, &function);
+            listed += found;
+            problems.extend(why.into_iter().map(|w| format!("snapshot {seed}, {function}: {w}")));
+        }
+    }
+    eprintln!("invoker lists: {listed} principals listed, {} problems", problems.len());
+    assert!(
+        problems.is_empty(),
+        "{} invoker-list problems; first ones:\n{}",
+        problems.len(),
+        problems[..problems.len().min(8)].join("\n")
+    );
+}
+
+/// What is wrong with `who-can-invoke FUNCTION` (unqualified scope) given the evaluator's
+/// answers: a principal listed as allowed that the evaluator refuses (directly, or through
+/// any chain of allowed `sts:AssumeRole` steps of at most three hops), or one the evaluator
+/// lets invoke directly or after one allowed `AssumeRole` that is not listed at all.
+fn invoker_problems(g: &Graph, allowed: &Allowed, function: &str) -> (usize, Vec<String>) {
+    let can =
+        |p: &str, action: &'static str, r: &str| allowed.get(&(p.to_string(), action, r.to_string())) == Some(&true);
+    let invokes = |p: &str| can(p, "lambda:InvokeFunction", function);
+    let roles: Vec<String> = principals().into_iter().filter(|r| r.contains(":role/")).collect();
+    // Who reaches an invoker in at most `hops` allowed AssumeRole steps.
+    let reaches = |p: &str, hops: usize| {
+        let mut frontier = vec![p.to_string()];
+        for _ in 0..hops {
+            let next: Vec<String> = frontier
+                .iter()
+                .flat_map(|from| roles.iter().filter(move |r| *r != from && can(from, "sts:AssumeRole", r)).cloned())
+                .collect();
+            if next.iter().any(|r| invokes(r)) {
+                return true;
+            }
+            frontier = next;
+        }
+        false
+    };
+    let answer = g.who_can_invoke(&g.lookup(function).unwrap());
+    let rows: Vec<_> = answer.grants.iter().filter(|r| r.qualifier.is_none()).collect();
+    let wide_open = rows.iter().any(|r| {
+        matches!(r.principal_kind, PrincipalKind::Anyone | PrincipalKind::Organization) && r.decision != Verdict::Denied
+    });
+    let mut problems = Vec::new();
+    let mut found = 0;
+    for r in rows.iter().filter(|r| r.decision == Verdict::Allowed) {
+        if !matches!(r.principal_kind, PrincipalKind::Role | PrincipalKind::User) {
+            continue;
+        }
+        found += 1;
+        let sound = match r.path {
+            Via::AssumedRole => reaches(&r.principal, lambdascope::graph::MAX_HOPS),
+            _ => invokes(&r.principal),
+        };
+        if !sound {
+            problems.push(format!("{} is listed ({:?}) but AWS would refuse it", r.principal, r.path));
+        }
+    }
+    for p in principals() {
+        let shown = rows.iter().any(|r| r.principal == p && r.decision != Verdict::Denied);
+        if !shown && !wide_open && (invokes(&p) || reaches(&p, 1)) {
+            problems.push(format!("{p} may invoke (directly: {}) but is not listed", invokes(&p)));
+        }
+    }
+    (found, problems)
 }
