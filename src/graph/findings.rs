@@ -183,32 +183,82 @@ impl Graph {
             let public = open && g.restricted_by.is_empty();
             match (g.path, g.principal_kind) {
                 (Path::ResourcePolicy, PrincipalKind::Anyone) if public => out.push(finding(
-                    "public-invoke", Severity::Critical, f, q,
-                    format!("anyone on the internet can invoke {at} directly"), [evidence(g), g.conditions.clone()].concat())),
-                (Path::FunctionUrl, PrincipalKind::Anyone) if g.source.starts_with("function URL") && public => out.push(finding(
-                    "public-url", Severity::High, f, q, format!("{at} has a public function URL (AuthType NONE)"), evidence(g))),
-                (Path::FunctionUrl, PrincipalKind::Anyone) if g.source.starts_with("function URL") && g.decision == Verdict::Denied => out.push(finding(
-                    "url-403", Severity::Medium, f, q, format!("the function URL of {at} answers 403 to everyone"),
-                    [g.conditions.clone(), evidence(g)].concat())),
-                (Path::ResourcePolicy | Path::FunctionUrl, PrincipalKind::Service) if open && !has_source_condition(g) => out.push(finding(
-                    "confused-deputy", Severity::High, f, q,
-                    format!("{} may invoke {at} on behalf of any account: no aws:SourceArn or aws:SourceAccount condition", g.principal),
-                    evidence(g))),
-                (_, PrincipalKind::Account | PrincipalKind::Role | PrincipalKind::User | PrincipalKind::Session)
-                    if open && self.other_account(&g.principal, &f.arn).is_some() => out.push(finding(
-                        "cross-account", Severity::Medium, f, q,
-                        format!("account {} is granted invocation of {at}", self.other_account(&g.principal, &f.arn).unwrap_or_default()),
-                        evidence(g))),
-                (_, PrincipalKind::Organization) if open => out.push(finding(
-                    "org-wide", Severity::Low, f, q, format!("every principal of organisation {} may invoke {at}", g.principal), evidence(g))),
+                    "public-invoke",
+                    Severity::Critical,
+                    f,
+                    q,
+                    format!("anyone on the internet can invoke {at} directly"),
+                    [evidence(g), g.conditions.clone()].concat(),
+                )),
+                (Path::FunctionUrl, PrincipalKind::Anyone) if g.source.starts_with("function URL") && public => out
+                    .push(finding(
+                        "public-url",
+                        Severity::High,
+                        f,
+                        q,
+                        format!("{at} has a public function URL (AuthType NONE)"),
+                        evidence(g),
+                    )),
+                (Path::FunctionUrl, PrincipalKind::Anyone)
+                    if g.source.starts_with("function URL") && g.decision == Verdict::Denied =>
+                {
+                    out.push(finding(
+                        "url-403",
+                        Severity::Medium,
+                        f,
+                        q,
+                        format!("the function URL of {at} answers 403 to everyone"),
+                        [g.conditions.clone(), evidence(g)].concat(),
+                    ))
+                }
                 (_, PrincipalKind::Deleted) => out.push(finding(
-                    "deleted-principal", Severity::Low, f, q,
-                    format!("{at} still grants a deleted principal ({}); clean it up before the id confuses someone", g.principal),
-                    evidence(g))),
-                _ => {}
+                    "deleted-principal",
+                    Severity::Low,
+                    f,
+                    q,
+                    format!(
+                        "{at} still grants a deleted principal ({}); clean it up before the id confuses someone",
+                        g.principal
+                    ),
+                    evidence(g),
+                )),
+                _ => {
+                    if let Some((id, severity, title)) = self.shared_risk(g, &f.arn, &at) {
+                        out.push(finding(id, severity, f, q, title, evidence(g)));
+                    }
+                }
             }
         }
         out
+    }
+
+    /// The risks every invocable surface shares (a function scope, a web endpoint): a
+    /// service grant with no source condition, another account, a whole organisation.
+    /// `at` names the surface in the title (`fn:live`, `web endpoint site:shop`).
+    pub(super) fn shared_risk(&self, g: &Grant, arn: &str, at: &str) -> Option<(&'static str, Severity, String)> {
+        if g.decision == Verdict::Denied {
+            return None;
+        }
+        match (g.path, g.principal_kind) {
+            (Path::ResourcePolicy | Path::FunctionUrl, PrincipalKind::Service) if !has_source_condition(g) => Some((
+                "confused-deputy",
+                Severity::High,
+                format!(
+                    "{} may invoke {at} on behalf of any account: no aws:SourceArn or aws:SourceAccount condition",
+                    g.principal
+                ),
+            )),
+            (_, PrincipalKind::Account | PrincipalKind::Role | PrincipalKind::User | PrincipalKind::Session) => {
+                let account = self.other_account(&g.principal, arn)?;
+                Some(("cross-account", Severity::Medium, format!("account {account} is granted invocation of {at}")))
+            }
+            (_, PrincipalKind::Organization) => Some((
+                "org-wide",
+                Severity::Low,
+                format!("every principal of organisation {} may invoke {at}", g.principal),
+            )),
+            _ => None,
+        }
     }
 
     /// The account a principal string names, when it is not this one.

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::Graph;
-use super::findings::{Finding, Severity, Subject, evidence, has_source_condition, is_secret_name};
+use super::findings::{Finding, Severity, Subject, evidence, is_secret_name};
 use super::grants::{judge, question, representatives};
 use super::invoke::{Grant, Invokers, Path, PrincipalKind, Verdict, verdict};
 use super::meaning;
@@ -257,33 +257,12 @@ impl Graph {
                         format!("any AWS principal of any account can invoke web endpoint {at}"),
                         [evidence(&g), g.conditions.clone()].concat(),
                     ),
-                    (Path::ResourcePolicy, PrincipalKind::Service) if open && !has_source_condition(&g) => add(
-                        "confused-deputy",
-                        Severity::High,
-                        format!(
-                            "{} may invoke web endpoint {at} on behalf of any account: no aws:SourceArn or aws:SourceAccount condition",
-                            g.principal
-                        ),
-                        evidence(&g),
-                    ),
-                    (
-                        Path::ResourcePolicy,
-                        PrincipalKind::Account | PrincipalKind::Role | PrincipalKind::User | PrincipalKind::Session,
-                    ) if open && self.other_account(&g.principal, &w.arn).is_some() => add(
-                        "cross-account",
-                        Severity::Medium,
-                        format!(
-                            "account {} is granted invocation of web endpoint {at}",
-                            self.other_account(&g.principal, &w.arn).unwrap_or_default()
-                        ),
-                        evidence(&g),
-                    ),
-                    (Path::ResourcePolicy, PrincipalKind::Organization) if open => add(
-                        "org-wide",
-                        Severity::Low,
-                        format!("every principal of organisation {} may invoke web endpoint {at}", g.principal),
-                        evidence(&g),
-                    ),
+                    (Path::ResourcePolicy, _) => {
+                        if let Some((id, severity, title)) = self.shared_risk(&g, &w.arn, &format!("web endpoint {at}"))
+                        {
+                            add(id, severity, title, evidence(&g));
+                        }
+                    }
                     _ => {}
                 }
             }
