@@ -15,6 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use lambdascope::demo::Rng;
 use lambdascope::graph::{Graph, Path as Via, PrincipalKind, Verdict};
 use lambdascope::model::{
     Function, InlinePolicy, OrgAccount, OrgPolicy, OrgPolicyKind, OrgState, OrgUnit, Organization, PolicyText, Read,
@@ -32,27 +33,6 @@ const B: &str = "300000000003";
 const OUS: [(&str, &str); 3] = [("ou-diff-work", ROOT), ("ou-diff-prod", "ou-diff-work"), ("ou-diff-sand", ROOT)];
 const PARENTS: [(&str, &str); 3] = [(M, ROOT), (A, "ou-diff-prod"), (B, "ou-diff-sand")];
 const SNAPSHOTS: u64 = 40;
-
-/// xorshift: the cases are the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<T: Clone>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())].clone()
-    }
-}
 
 fn role_arn(account: &str, name: &str) -> String {
     format!("arn:aws:iam::{account}:role/{name}")
@@ -147,7 +127,7 @@ fn text(v: &Value) -> PolicyText {
 
 /// A policy of one to `most` random statements.
 fn policies(rng: &mut Rng, most: usize, principal: bool) -> Value {
-    let n = 1 + rng.below(most);
+    let n = 1 + (rng.below(most as u64) as usize);
     let statements = (0..n)
         .map(|_| {
             let effect = if rng.chance(20) { "Deny" } else { "Allow" };

@@ -20,7 +20,7 @@ mod synth;
 mod ways;
 
 pub use org::{MANAGEMENT, ORG_ID};
-pub use synth::{synthetic, synthetic_org};
+pub use synth::{Rng, synthetic, synthetic_org};
 
 pub const ACCOUNT: &str = "123456789012";
 pub const REGION: &str = "us-east-1";

@@ -10,8 +10,10 @@ use super::{
 };
 use crate::model::{EventSourceMapping, InlinePolicy, ManagedPolicy, Role, Snapshot, UrlAuthType, User};
 
-/// A small xorshift generator: enough variety, no dependency, fully reproducible.
-struct Rng(u64);
+/// A small xorshift generator: enough variety, no dependency, fully reproducible (the
+/// synthetic accounts, and the tests that generate cases).
+#[derive(Debug, Clone)]
+pub struct Rng(pub u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -21,12 +23,17 @@ impl Rng {
         self.0
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 
-    fn chance(&mut self, percent: u64) -> bool {
+    pub fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
+    }
+
+    /// One of `items` (which must not be empty).
+    pub fn pick<T: Clone>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len() as u64) as usize].clone()
     }
 }
 
