@@ -101,6 +101,11 @@ fn an_organisation_read_with_org_decides_as_aws_does() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("organizations:ListTargetsForPolicy"), "the calls table lists the reads: {stderr}");
     assert!(stderr.contains("sts:AssumeRole"), "{stderr}");
+    let line = format!(
+        "organisation: {} (management account {MGMT}): 2 OUs, 3 accounts, 3 SCPs, 2 RCPs",
+        g["org"].as_str().unwrap()
+    );
+    assert!(stderr.contains(&line), "the report says what was read: {stderr}");
 
     // The tree as seeded: two OUs, three accounts, the allow-list instead of FullAWSAccess.
     let OrgState::Read(org) = &snap.organization else { panic!("organisation not read: {stderr}") };

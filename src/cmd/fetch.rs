@@ -111,6 +111,7 @@ fn report(fetched: &Fetched, output: Option<&Path>) -> String {
         s.users,
         s.groups
     );
+    out.push_str(&format!("  organisation: {}\n", sanitize(&super::summary::org_status(snap))));
     out.push_str(&format!("  {total} API calls:\n"));
     for (op, n) in &fetched.calls {
         out.push_str(&format!("    {op:<40} {n:>6}\n"));

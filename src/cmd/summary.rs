@@ -149,7 +149,8 @@ fn text_summary(snap: &Snapshot, source: &SnapshotSource) -> String {
     out
 }
 
-fn org_status(snap: &Snapshot) -> String {
+/// The organisation in one line: read (its size), none, or why not read.
+pub(super) fn org_status(snap: &Snapshot) -> String {
     match &snap.organization {
         OrgState::NotRead => match unknown_because(snap, &ORG_READS) {
             Some(why) => why,
