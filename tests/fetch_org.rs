@@ -220,4 +220,8 @@ fn a_member_account_that_cannot_read_the_organisation_says_so() {
     let (code, out) = run(&path, &["who-can-invoke", function], "");
     assert_eq!(code, Some(4), "{out}");
     assert!(out.contains("organizations:"), "the failed read is named: {out}");
+    assert!(
+        out.contains("service control and resource control policies of the organisation: unknown (not read)"),
+        "{out}"
+    );
 }

@@ -253,10 +253,10 @@ impl Graph {
             .map(super::describe_gap)
             .collect();
         let unknown = match &self.snapshot.organization {
-            OrgState::NotRead if unread.is_empty() => {
+            OrgState::NotRead => {
                 vec!["service control and resource control policies of the organisation: unknown (not read)".into()]
             }
-            OrgState::NotRead | OrgState::None => Vec::new(),
+            OrgState::None => Vec::new(),
             OrgState::Read(org) => {
                 let policies =
                     org.policies.iter().filter(|p| !matches!(p.document.as_ref().map(|d| &d.parsed), Some(Ok(_))));
